@@ -1,0 +1,1 @@
+//! wx_invoice_api

@@ -1,0 +1,1 @@
+//! wx_sandbox
