@@ -1,1 +1,5 @@
-//! wx_auth
+//! Who the SDK calls WeChat as.
+#![forbid(unsafe_code)]
+
+pub mod crypto;
+pub mod push;

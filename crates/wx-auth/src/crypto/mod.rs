@@ -1,0 +1,1 @@
+//! Push-message crypto (placeholder, being written).

@@ -1,0 +1,1 @@
+//! Component push parsing (placeholder, being written).
