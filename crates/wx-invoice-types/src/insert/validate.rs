@@ -1,0 +1,87 @@
+//! Client-side checks of an insert request (spec §10), all reported together.
+
+use super::{InsertInvoiceRequest, InvoiceUserData};
+use crate::validation::{Findings, ValidationErrors, ValidationWarning};
+
+const DATA: &str = "card_ext.user_card.invoice_user_data";
+
+/// Smallest and one-past-largest 10-digit epoch second.
+const BILLING_TIME_RANGE: std::ops::Range<i64> = 1_000_000_000..10_000_000_000;
+
+impl InsertInvoiceRequest {
+    /// Checks the request against the rules WeChat enforces and reports every problem at
+    /// once: empty required strings, negative amounts, a 数电 `billing_no` that is not
+    /// exactly 20 ASCII digits, a `billing_time` that is not a 10-digit epoch second, items
+    /// with an empty name or a negative quantity.
+    ///
+    /// On success returns warnings for values WeChat accepts but that look wrong
+    /// (`fee != fee_without_tax + tax`).
+    pub fn validate(&self) -> Result<Vec<ValidationWarning>, ValidationErrors> {
+        let mut findings = Findings::default();
+        findings.require("order_id", &self.order_id);
+        findings.require("card_id", &self.card_id);
+        findings.require("appid", &self.appid);
+        findings.require("card_ext.nonce_str", &self.card_ext.nonce_str);
+        check_user_data(self.invoice_user_data(), &mut findings);
+        findings.finish()
+    }
+}
+
+fn check_user_data(data: &InvoiceUserData, findings: &mut Findings) {
+    findings.non_negative(format!("{DATA}.fee"), data.fee.0);
+    findings.require(format!("{DATA}.title"), &data.title);
+    if !BILLING_TIME_RANGE.contains(&data.billing_time) {
+        findings.problem(
+            format!("{DATA}.billing_time"),
+            format!(
+                "must be a 10-digit Unix time in seconds, got {}",
+                data.billing_time
+            ),
+        );
+    }
+    check_billing_no(data, findings);
+    if let Some(items) = &data.info {
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{DATA}.info[{i}]");
+            findings.require(format!("{at}.name"), &item.name);
+            if let Some(num) = item.num.filter(|n| *n < 0) {
+                findings.problem(format!("{at}.num"), format!("must be 0 or more, got {num}"));
+            }
+            findings.non_negative(format!("{at}.price"), item.price.0);
+        }
+    }
+    findings.non_negative(format!("{DATA}.fee_without_tax"), data.fee_without_tax.0);
+    findings.non_negative(format!("{DATA}.tax"), data.tax.0);
+    findings.require(format!("{DATA}.s_pdf_media_id"), &data.s_pdf_media_id);
+    match data.fee_without_tax.checked_add(data.tax) {
+        Some(sum) if sum == data.fee => {}
+        sum => findings.warn(
+            format!("{DATA}.fee"),
+            format!(
+                "fee {} is not fee_without_tax {} + tax {}{}; WeChat does not check this, \
+                 but the card will show inconsistent amounts",
+                data.fee,
+                data.fee_without_tax,
+                data.tax,
+                sum.map_or_else(|| " (overflows)".to_owned(), |s| format!(" = {s}")),
+            ),
+        ),
+    }
+}
+
+fn check_billing_no(data: &InvoiceUserData, findings: &mut Findings) {
+    let field = format!("{DATA}.billing_no");
+    if data.billing_no.trim().is_empty() {
+        findings.problem(field, "must not be empty");
+    } else if data.is_digital()
+        && !(data.billing_no.len() == 20 && data.billing_no.bytes().all(|b| b.is_ascii_digit()))
+    {
+        findings.problem(
+            field,
+            format!(
+                "a 数电 invoice (empty billing_code) needs exactly 20 ASCII digits, got {:?}",
+                data.billing_no
+            ),
+        );
+    }
+}
