@@ -1,0 +1,207 @@
+//! The third-party platform ("component"): its configuration, its own token, and the
+//! authorization of merchants ("authorizers").
+
+mod authorization;
+mod builder;
+mod records;
+mod wire;
+
+use std::fmt;
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+
+pub use authorization::{AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, PreAuthCode};
+pub use builder::ComponentBuilder;
+
+use crate::AuthorizerTokens;
+use crate::error::AuthError;
+use crate::store::{TokenKey, TokenKind, TokenStore, VerifyTicket};
+use crate::token::AccessToken;
+use crate::token_cache::TokenCache;
+use crate::transport::{ApiCall, Credential, JsonCall, Transport};
+
+/// The four settings every third-party platform has, from the open platform console.
+///
+/// Optional settings (store, API base, timeouts…) go on [`ComponentBuilder`].
+#[derive(Clone)]
+pub struct ComponentConfig {
+    /// The platform's appid (`component_appid`).
+    pub component_appid: String,
+    /// The platform's AppSecret.
+    pub component_appsecret: SecretString,
+    /// The message-verification Token configured for pushes.
+    pub token: SecretString,
+    /// The 43-character EncodingAESKey configured for pushes.
+    pub encoding_aes_key: SecretString,
+}
+
+impl fmt::Debug for ComponentConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ComponentConfig")
+            .field("component_appid", &self.component_appid)
+            .field("component_appsecret", &"[redacted]")
+            .field("token", &"[redacted]")
+            .field("encoding_aes_key", &"[redacted]")
+            .finish()
+    }
+}
+
+/// A third-party platform client: mints its component token from the verify ticket, runs the
+/// merchant authorization flow and hands out [`AuthorizerTokens`].
+///
+/// Cheap to clone (an `Arc` inside); share one per platform across the process.
+#[derive(Clone)]
+pub struct Component {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ComponentConfig,
+    transport: Transport,
+    cache: TokenCache,
+    durable: Arc<dyn TokenStore>,
+    records: records::RecordMirror,
+}
+
+impl fmt::Debug for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Component")
+            .field("component_appid", &self.inner.config.component_appid)
+            .field("transport", &self.inner.transport)
+            .field("cache", &self.inner.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Component {
+    /// Starts building a component from its console settings.
+    pub fn builder(config: ComponentConfig) -> ComponentBuilder {
+        ComponentBuilder::new(config)
+    }
+
+    /// The platform's appid.
+    pub fn component_appid(&self) -> &str {
+        &self.inner.config.component_appid
+    }
+
+    /// The shared transport (for callers that add their own component calls).
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// Stores the latest `component_verify_ticket` (normally done by `handle_push`).
+    pub async fn set_verify_ticket(&self, ticket: &str) -> Result<(), AuthError> {
+        if ticket.trim().is_empty() {
+            return Err(AuthError::Config("the component_verify_ticket is empty".into()));
+        }
+        let ticket = VerifyTicket::new(ticket.trim());
+        self.inner.records.remember_ticket(&ticket);
+        self.inner
+            .durable
+            .put_verify_ticket(self.component_appid(), &ticket)
+            .await?;
+        tracing::info!(
+            component_appid = self.component_appid(),
+            "stored a new component_verify_ticket"
+        );
+        Ok(())
+    }
+
+    async fn verify_ticket(&self) -> Result<VerifyTicket, AuthError> {
+        let appid = self.component_appid();
+        let stored = match self.inner.durable.get_verify_ticket(appid).await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(error = %e, "durable store unavailable; using the verify ticket held in memory");
+                self.inner.records.ticket()
+            }
+        };
+        let ticket = stored.ok_or_else(|| AuthError::NoVerifyTicket {
+            component_appid: appid.to_owned(),
+        })?;
+        if ticket.is_stale() {
+            tracing::warn!(
+                component_appid = appid,
+                "the stored component_verify_ticket is older than 12 h; WeChat will likely reject it — check the push endpoint"
+            );
+        }
+        Ok(ticket)
+    }
+
+    fn component_token_key(&self) -> TokenKey {
+        let appid = self.component_appid();
+        TokenKey::new(appid, appid, TokenKind::ComponentAccessToken)
+    }
+
+    /// A valid `component_access_token`, fetched with the stored verify ticket and cached until
+    /// a margin before expiry (one fetch per expiry across everyone sharing the store).
+    pub async fn component_access_token(&self) -> Result<AccessToken, AuthError> {
+        let key = self.component_token_key();
+        self.inner
+            .cache
+            .get(&key, || async {
+                let ticket = self.verify_ticket().await?;
+                let call = wire::ComponentTokenBody {
+                    component_appid: self.component_appid(),
+                    component_appsecret: self.inner.config.component_appsecret.expose_secret(),
+                    component_verify_ticket: ticket.ticket.expose_secret(),
+                };
+                let call =
+                    JsonCall::<_, wire::ComponentTokenResponse>::new(wire::COMPONENT_TOKEN_PATH, &call).idempotent();
+                let resp = self.inner.transport.send(&call, Credential::None).await?;
+                tracing::info!(
+                    component_appid = self.component_appid(),
+                    expires_in = resp.expires_in,
+                    "fetched a component_access_token"
+                );
+                Ok(AccessToken::new(
+                    resp.component_access_token,
+                    std::time::Duration::from_secs(resp.expires_in),
+                ))
+            })
+            .await
+    }
+
+    /// Sends a component API call with the component token, refreshing it once if WeChat
+    /// rejects it.
+    pub(crate) async fn send_component<C: ApiCall>(&self, call: &C) -> Result<C::Output, AuthError> {
+        let token = self.component_access_token().await?;
+        match self.inner.transport.send(call, Credential::Component(&token)).await {
+            Err(e) if e.is_token_invalid() => {
+                self.inner.cache.invalidate(&self.component_token_key(), &token).await?;
+                let fresh = self.component_access_token().await?;
+                self.inner.transport.send(call, Credential::Component(&fresh)).await
+            }
+            other => other,
+        }
+    }
+
+    /// Asks WeChat to (re)start pushing verify tickets (`api_start_push_ticket`).
+    pub async fn start_push_ticket(&self) -> Result<(), AuthError> {
+        let call = wire::StartPushTicketBody {
+            component_appid: self.component_appid(),
+            component_secret: self.inner.config.component_appsecret.expose_secret(),
+        };
+        let call = JsonCall::<_, wire::Empty>::new(wire::START_PUSH_TICKET_PATH, &call).idempotent();
+        self.inner.transport.send(&call, Credential::None).await.map(|_| ())
+    }
+
+    /// A [`TokenSource`](crate::TokenSource) of `authorizer_access_token`s for the merchants
+    /// that authorized this platform.
+    pub fn authorizer_tokens(&self) -> AuthorizerTokens {
+        AuthorizerTokens::new(self.clone())
+    }
+
+    pub(crate) fn cache(&self) -> &TokenCache {
+        &self.inner.cache
+    }
+
+    pub(crate) fn durable(&self) -> &Arc<dyn TokenStore> {
+        &self.inner.durable
+    }
+
+    pub(crate) fn records(&self) -> &records::RecordMirror {
+        &self.inner.records
+    }
+}

@@ -1,0 +1,163 @@
+//! [`MemoryStore`]: the default, zero-set-up store, local to one process.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{AuthorizerRecord, StoreError, TokenKey, TokenStore, VerifyTicket};
+use crate::token::AccessToken;
+
+/// A [`TokenStore`] in this process's memory.
+///
+/// Good for one process, tests and the examples. Everything is lost when the process exits —
+/// including authorizer refresh tokens — so production deployments pair it with a durable store
+/// (`RedisStore` with persistence, or a database behind [`TokenStore`]) for durable data.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    tokens: HashMap<TokenKey, AccessToken>,
+    authorizers: HashMap<(String, String), AuthorizerRecord>,
+    tickets: HashMap<String, VerifyTicket>,
+    locks: HashMap<TokenKey, (String, Instant)>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the maps half-written (every update is a
+        // single insert or remove), so a poisoned lock is safe to keep using.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        f.debug_struct("MemoryStore")
+            .field("tokens", &state.tokens.len())
+            .field("authorizers", &state.authorizers.len())
+            .field("tickets", &state.tickets.len())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl TokenStore for MemoryStore {
+    async fn get_token(&self, key: &TokenKey) -> Result<Option<AccessToken>, StoreError> {
+        let mut state = self.state();
+        match state.tokens.get(key) {
+            Some(token) if token.is_expired() => {
+                state.tokens.remove(key);
+                Ok(None)
+            }
+            other => Ok(other.cloned()),
+        }
+    }
+
+    async fn put_token(&self, key: &TokenKey, token: &AccessToken) -> Result<(), StoreError> {
+        self.state().tokens.insert(key.clone(), token.clone());
+        Ok(())
+    }
+
+    async fn delete_token_if(&self, key: &TokenKey, rejected: &AccessToken) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if state.tokens.get(key) == Some(rejected) {
+            state.tokens.remove(key);
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    async fn get_authorizer(
+        &self,
+        component_appid: &str,
+        authorizer_appid: &str,
+    ) -> Result<Option<AuthorizerRecord>, StoreError> {
+        Ok(self
+            .state()
+            .authorizers
+            .get(&(component_appid.to_owned(), authorizer_appid.to_owned()))
+            .cloned())
+    }
+
+    async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
+        self.state().authorizers.insert(
+            (component_appid.to_owned(), record.authorizer_appid.clone()),
+            record.clone(),
+        );
+        Ok(())
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        component_appid: &str,
+        authorizer_appid: &str,
+        previous: &SecretString,
+        next: &SecretString,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let key = (component_appid.to_owned(), authorizer_appid.to_owned());
+        match state.authorizers.get_mut(&key) {
+            Some(record) if record.refresh_token.expose_secret() == previous.expose_secret() => {
+                record.refresh_token = next.clone();
+                record.updated_at = std::time::SystemTime::now();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn list_authorizers(&self, component_appid: &str) -> Result<Vec<String>, StoreError> {
+        let mut appids: Vec<String> = self
+            .state()
+            .authorizers
+            .keys()
+            .filter(|(c, _)| c == component_appid)
+            .map(|(_, a)| a.clone())
+            .collect();
+        appids.sort();
+        Ok(appids)
+    }
+
+    async fn get_verify_ticket(&self, component_appid: &str) -> Result<Option<VerifyTicket>, StoreError> {
+        Ok(self.state().tickets.get(component_appid).cloned())
+    }
+
+    async fn put_verify_ticket(&self, component_appid: &str, ticket: &VerifyTicket) -> Result<(), StoreError> {
+        self.state().tickets.insert(component_appid.to_owned(), ticket.clone());
+        Ok(())
+    }
+
+    async fn try_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let now = Instant::now();
+        match state.locks.get(key) {
+            Some((_, until)) if *until > now => Ok(false),
+            _ => {
+                state.locks.insert(key.clone(), (owner.to_owned(), now + ttl));
+                Ok(true)
+            }
+        }
+    }
+
+    async fn unlock(&self, key: &TokenKey, owner: &str) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.locks.get(key).is_some_and(|(held_by, _)| held_by == owner) {
+            state.locks.remove(key);
+        }
+        Ok(())
+    }
+}

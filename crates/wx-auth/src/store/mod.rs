@@ -1,0 +1,283 @@
+//! Where credentials live: the [`TokenStore`] trait, its keys and records, and the in-memory
+//! implementation. `RedisStore` (feature `redis`) shares one cache across a fleet.
+//!
+//! A store holds two kinds of data with different lifetimes:
+//! - **short-lived cache** — access tokens and tickets, keyed by [`TokenKey`], each with its
+//!   expiry; losing one costs a refresh, nothing more;
+//! - **durable data** — each authorizer's refresh token and granted permission sets
+//!   ([`AuthorizerRecord`]) and the component's latest [`VerifyTicket`]; losing a refresh token
+//!   means the merchant must authorize again, so a store never expires or deletes these on its
+//!   own. The builders accept a separate durable store (a database behind this same trait).
+//!
+//! Stores also provide the cross-process refresh lock ([`TokenStore::try_lock`]), so that a
+//! fleet refreshes each token once per expiry.
+
+mod encoding;
+mod memory;
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+
+pub use encoding::{
+    decode_authorizer, decode_token, decode_verify_ticket, encode_authorizer, encode_token, encode_verify_ticket,
+};
+pub use memory::MemoryStore;
+
+use crate::token::AccessToken;
+
+/// What a cached credential is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TokenKind {
+    /// A third-party platform's `component_access_token`.
+    ComponentAccessToken,
+    /// An `authorizer_access_token` the component holds for a merchant.
+    AuthorizerAccessToken,
+    /// An account's own `access_token` (direct, self-built mode).
+    AccessToken,
+    /// A `wx_card` api ticket (merchant authorization pages).
+    WxCardTicket,
+}
+
+impl TokenKind {
+    /// A short, stable name, used in store keys and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::ComponentAccessToken => "component_token",
+            TokenKind::AuthorizerAccessToken => "authorizer_token",
+            TokenKind::AccessToken => "access_token",
+            TokenKind::WxCardTicket => "wx_card_ticket",
+        }
+    }
+}
+
+/// The key of one cached credential: whose namespace (the component appid, or `direct` for
+/// self-built accounts), which account, and what kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenKey {
+    namespace: String,
+    appid: String,
+    kind: TokenKind,
+}
+
+/// The namespace under which direct-mode (self-built) accounts keep their tokens.
+pub const DIRECT_NAMESPACE: &str = "direct";
+
+impl TokenKey {
+    /// A key for `kind` of `appid` within `namespace`.
+    pub fn new(namespace: impl Into<String>, appid: impl Into<String>, kind: TokenKind) -> Self {
+        Self {
+            namespace: namespace.into(),
+            appid: appid.into(),
+            kind,
+        }
+    }
+
+    /// The namespace: a component appid, or [`DIRECT_NAMESPACE`].
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The account the credential belongs to.
+    pub fn appid(&self) -> &str {
+        &self.appid
+    }
+
+    /// What the credential is.
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TokenKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.namespace, self.appid, self.kind.as_str())
+    }
+}
+
+/// Whether an authorizer's grant stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthorizerStatus {
+    /// The merchant's authorization stands.
+    Authorized,
+    /// The merchant revoked the authorization (`unauthorized` push); calls fail fast.
+    Revoked,
+}
+
+/// Durable data about one authorizer: its refresh token and the permission sets it granted.
+#[derive(Clone)]
+pub struct AuthorizerRecord {
+    /// The merchant's appid.
+    pub authorizer_appid: String,
+    /// The `authorizer_refresh_token`; never expires while the grant stands.
+    pub refresh_token: SecretString,
+    /// Granted permission sets (`funcscope_category.id`); `None` when not yet known
+    /// (e.g. right after [`import`](crate::Component::import_authorizer) before the info call).
+    pub permission_sets: Option<Vec<u32>>,
+    /// Whether the grant stands.
+    pub status: AuthorizerStatus,
+    /// When this record was last written.
+    pub updated_at: SystemTime,
+}
+
+impl AuthorizerRecord {
+    /// A record for a standing grant, written now.
+    pub fn new(
+        authorizer_appid: impl Into<String>,
+        refresh_token: SecretString,
+        permission_sets: Option<Vec<u32>>,
+    ) -> Self {
+        Self {
+            authorizer_appid: authorizer_appid.into(),
+            refresh_token,
+            permission_sets,
+            status: AuthorizerStatus::Authorized,
+            updated_at: SystemTime::now(),
+        }
+    }
+}
+
+impl fmt::Debug for AuthorizerRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizerRecord")
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field("refresh_token", &"[redacted]")
+            .field("permission_sets", &self.permission_sets)
+            .field("status", &self.status)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+/// The latest `component_verify_ticket` and when it was received (valid about 12 hours).
+#[derive(Clone)]
+pub struct VerifyTicket {
+    /// The ticket.
+    pub ticket: SecretString,
+    /// When it was received.
+    pub received_at: SystemTime,
+}
+
+impl VerifyTicket {
+    /// How long WeChat keeps a ticket valid.
+    pub const VALIDITY: Duration = Duration::from_secs(12 * 3600);
+
+    /// A ticket received now.
+    pub fn new(ticket: impl Into<String>) -> Self {
+        Self {
+            ticket: SecretString::from(ticket.into()),
+            received_at: SystemTime::now(),
+        }
+    }
+
+    /// Whether the ticket is older than [`VerifyTicket::VALIDITY`].
+    pub fn is_stale(&self) -> bool {
+        self.received_at.elapsed().is_ok_and(|age| age > Self::VALIDITY)
+    }
+}
+
+impl PartialEq for VerifyTicket {
+    fn eq(&self, other: &Self) -> bool {
+        self.ticket.expose_secret() == other.ticket.expose_secret()
+    }
+}
+
+impl fmt::Debug for VerifyTicket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyTicket")
+            .field("ticket", &"[redacted]")
+            .field("received_at", &self.received_at)
+            .finish()
+    }
+}
+
+/// A token store failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{backend} token store {what}: {detail}")]
+pub struct StoreError {
+    backend: &'static str,
+    what: &'static str,
+    detail: String,
+    unavailable: bool,
+}
+
+impl StoreError {
+    /// The backend could not be reached or did not answer (a retry may succeed).
+    pub fn unavailable(backend: &'static str, detail: impl fmt::Display) -> Self {
+        Self {
+            backend,
+            what: "is unavailable (callers fall back to the in-process cache)",
+            detail: detail.to_string(),
+            unavailable: true,
+        }
+    }
+
+    /// The backend answered with data this SDK cannot read.
+    pub fn corrupt(backend: &'static str, detail: impl fmt::Display) -> Self {
+        Self {
+            backend,
+            what: "holds a value this SDK cannot read (delete or repair the key)",
+            detail: detail.to_string(),
+            unavailable: false,
+        }
+    }
+
+    /// Whether the backend was unreachable (as opposed to holding bad data).
+    pub fn is_unavailable(&self) -> bool {
+        self.unavailable
+    }
+}
+
+/// Storage for credentials: a short-lived token cache, durable authorizer data and the verify
+/// ticket, and a cross-process refresh lock.
+///
+/// Implementations must be safe to share between tasks and (for shared backends) processes.
+/// Writes of durable data must be atomic: a reader sees the old record or the new one, never a
+/// record without a refresh token.
+#[async_trait]
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// A cached credential, if present (expired ones may be returned; callers check).
+    async fn get_token(&self, key: &TokenKey) -> Result<Option<AccessToken>, StoreError>;
+    /// Caches a credential until its expiry.
+    async fn put_token(&self, key: &TokenKey, token: &AccessToken) -> Result<(), StoreError>;
+    /// Deletes the cached credential only if it is still `rejected` (compare-and-delete), so a
+    /// process can drop the token WeChat rejected but never a newer one. Returns whether it
+    /// deleted.
+    async fn delete_token_if(&self, key: &TokenKey, rejected: &AccessToken) -> Result<bool, StoreError>;
+
+    /// The durable record of an authorizer under a component.
+    async fn get_authorizer(
+        &self,
+        component_appid: &str,
+        authorizer_appid: &str,
+    ) -> Result<Option<AuthorizerRecord>, StoreError>;
+    /// Writes (replaces) the durable record of an authorizer, atomically.
+    async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError>;
+    /// Replaces the refresh token only if the stored one is still `previous` (compare-and-set);
+    /// returns whether it wrote. Used when WeChat rotates a refresh token.
+    async fn rotate_refresh_token(
+        &self,
+        component_appid: &str,
+        authorizer_appid: &str,
+        previous: &SecretString,
+        next: &SecretString,
+    ) -> Result<bool, StoreError>;
+    /// The appids of every authorizer stored under a component.
+    async fn list_authorizers(&self, component_appid: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The latest verify ticket of a component.
+    async fn get_verify_ticket(&self, component_appid: &str) -> Result<Option<VerifyTicket>, StoreError>;
+    /// Stores the latest verify ticket of a component (no expiry: the newest is kept until
+    /// replaced, as WeChat advises).
+    async fn put_verify_ticket(&self, component_appid: &str, ticket: &VerifyTicket) -> Result<(), StoreError>;
+
+    /// Tries to take the refresh lock of `key` for `ttl`, as `owner` (a random value). Returns
+    /// whether this caller now holds it. A holder that dies loses the lock when `ttl` passes.
+    async fn try_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError>;
+    /// Releases the refresh lock of `key` if `owner` still holds it.
+    async fn unlock(&self, key: &TokenKey, owner: &str) -> Result<(), StoreError>;
+}

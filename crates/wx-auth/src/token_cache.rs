@@ -1,0 +1,289 @@
+//! The caching engine every token source shares: an in-process L1 in front of the
+//! [`TokenStore`], single-flight per key inside the process, and the store's refresh lock
+//! across processes.
+//!
+//! Lookup order for a key: L1 → (one task per key) store → store lock → re-read → refresh.
+//! A store outage degrades to L1 plus local single-flight, with a warning; it never fails a call
+//! that WeChat could serve.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use tokio::sync::OnceCell;
+
+use crate::error::AuthError;
+use crate::store::{TokenKey, TokenStore};
+use crate::token::AccessToken;
+
+/// How a token source behaves when its cached token is missing or stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RefreshMode {
+    /// Refresh from WeChat (under the store's lock) when needed. The default.
+    #[default]
+    Refresh,
+    /// Never call a token endpoint: wait (bounded) for a refresher process to write a fresh
+    /// token to the shared store, then fail with [`AuthError::RefreshTimeout`].
+    ReadOnly,
+}
+
+/// Tunables of the cache, set through the builders of the token sources.
+#[derive(Debug, Clone)]
+pub(crate) struct CacheSettings {
+    pub margin: Duration,
+    pub lock_ttl: Duration,
+    pub wait_budget: Duration,
+    pub l1_capacity: usize,
+    pub mode: RefreshMode,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            margin: Duration::from_secs(300),
+            lock_ttl: Duration::from_secs(20),
+            wait_budget: Duration::from_secs(30),
+            l1_capacity: 10_000,
+            mode: RefreshMode::Refresh,
+        }
+    }
+}
+
+type Flight = Arc<OnceCell<Result<AccessToken, AuthError>>>;
+
+/// See the module documentation.
+pub(crate) struct TokenCache {
+    store: Arc<dyn TokenStore>,
+    settings: CacheSettings,
+    l1: Mutex<HashMap<TokenKey, AccessToken>>,
+    flights: Mutex<HashMap<TokenKey, Flight>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section is a single map operation: a poisoned map is still consistent.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("store", &self.store)
+            .field("settings", &self.settings)
+            .field("l1_entries", &lock(&self.l1).len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    pub(crate) fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
+        Self {
+            store,
+            settings,
+            l1: Mutex::new(HashMap::new()),
+            flights: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn TokenStore> {
+        &self.store
+    }
+
+    /// The fresh token of `key` from L1 alone, if any (no I/O).
+    pub(crate) fn cached(&self, key: &TokenKey) -> Option<AccessToken> {
+        lock(&self.l1)
+            .get(key)
+            .filter(|t| !t.needs_refresh(self.settings.margin))
+            .cloned()
+    }
+
+    fn remember(&self, key: &TokenKey, token: &AccessToken) {
+        let mut l1 = lock(&self.l1);
+        if l1.len() >= self.settings.l1_capacity && !l1.contains_key(key) {
+            l1.retain(|_, t| !t.is_expired());
+            if l1.len() >= self.settings.l1_capacity {
+                // Still full of live tokens: drop the one closest to expiry.
+                if let Some(victim) = l1.iter().min_by_key(|(_, t)| t.expires_at()).map(|(k, _)| k.clone()) {
+                    l1.remove(&victim);
+                }
+            }
+        }
+        l1.insert(key.clone(), token.clone());
+    }
+
+    /// A fresh token for `key`, refreshing it with `refresh` if needed.
+    ///
+    /// Concurrent callers for the same key share one load; across processes the store's lock
+    /// lets one refresh while the others wait and re-read.
+    pub(crate) async fn get<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        if let Some(token) = self.cached(key) {
+            return Ok(token);
+        }
+        let flight = lock(&self.flights).entry(key.clone()).or_default().clone();
+        let result = flight.get_or_init(|| self.load(key, refresh)).await.clone();
+        let mut flights = lock(&self.flights);
+        if flights.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            flights.remove(key);
+        }
+        result
+    }
+
+    /// Forgets `rejected` for `key` in L1 and, if still there, in the store.
+    pub(crate) async fn invalidate(&self, key: &TokenKey, rejected: &AccessToken) -> Result<(), AuthError> {
+        {
+            let mut l1 = lock(&self.l1);
+            if l1.get(key) == Some(rejected) {
+                l1.remove(key);
+            }
+        }
+        match self.store.delete_token_if(key, rejected).await {
+            Ok(deleted) => {
+                tracing::debug!(key = %key, deleted, "invalidated a rejected token");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(key = %key, error = %e, "token store unavailable while invalidating; dropped from the in-process cache only");
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a token obtained outside the refresh path (e.g. from `api_query_auth`).
+    pub(crate) async fn put(&self, key: &TokenKey, token: &AccessToken) {
+        self.remember(key, token);
+        if let Err(e) = self.store.put_token(key, token).await {
+            tracing::warn!(key = %key, error = %e, "token store unavailable; token kept in the in-process cache only");
+        }
+    }
+
+    /// Forgets `key` in L1 only (the store copy is handled by the caller).
+    pub(crate) fn forget_local(&self, key: &TokenKey) {
+        lock(&self.l1).remove(key);
+    }
+
+    async fn read_store(&self, key: &TokenKey) -> Result<Option<AccessToken>, ()> {
+        match self.store.get_token(key).await {
+            Ok(Some(token)) if !token.needs_refresh(self.settings.margin) => Ok(Some(token)),
+            Ok(_) => Ok(None),
+            Err(e) => {
+                tracing::warn!(key = %key, error = %e, "token store unavailable; falling back to in-process refresh");
+                Err(())
+            }
+        }
+    }
+
+    async fn load<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        // Another flight may have finished between our L1 miss and joining this one.
+        if let Some(token) = self.cached(key) {
+            return Ok(token);
+        }
+        let store_up = match self.read_store(key).await {
+            Ok(Some(token)) => {
+                self.remember(key, &token);
+                return Ok(token);
+            }
+            Ok(None) => true,
+            Err(()) => false,
+        };
+        if self.settings.mode == RefreshMode::ReadOnly {
+            return self.wait_for_refresher(key).await;
+        }
+        if !store_up {
+            return self.refresh_and_keep(key, refresh).await;
+        }
+        let owner = lock_owner();
+        let started = Instant::now();
+        loop {
+            match self.store.try_lock(key, &owner, self.settings.lock_ttl).await {
+                Ok(true) => {
+                    let result = match self.read_store(key).await {
+                        Ok(Some(token)) => {
+                            self.remember(key, &token);
+                            Ok(token)
+                        }
+                        _ => self.refresh_and_keep(key, refresh).await,
+                    };
+                    if let Err(e) = self.store.unlock(key, &owner).await {
+                        tracing::warn!(key = %key, error = %e, "could not release the refresh lock; it expires by itself");
+                    }
+                    return result;
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(key = %key, error = %e, "refresh lock unavailable; refreshing within this process only");
+                    return self.refresh_and_keep(key, refresh).await;
+                }
+            }
+            // Someone else is refreshing: wait a little, then look again.
+            tokio::time::sleep(poll_delay()).await;
+            match self.read_store(key).await {
+                Ok(Some(token)) => {
+                    self.remember(key, &token);
+                    return Ok(token);
+                }
+                Ok(None) => {}
+                Err(()) => return self.refresh_and_keep(key, refresh).await,
+            }
+            if started.elapsed() > self.settings.wait_budget {
+                return Err(AuthError::RefreshTimeout {
+                    what: key.kind().as_str(),
+                    appid: key.appid().to_owned(),
+                    waited_ms: millis(started.elapsed()),
+                });
+            }
+        }
+    }
+
+    async fn refresh_and_keep<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        let token = refresh().await?;
+        self.put(key, &token).await;
+        Ok(token)
+    }
+
+    async fn wait_for_refresher(&self, key: &TokenKey) -> Result<AccessToken, AuthError> {
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(token)) = self.read_store(key).await {
+                self.remember(key, &token);
+                return Ok(token);
+            }
+            if started.elapsed() > self.settings.wait_budget {
+                return Err(AuthError::RefreshTimeout {
+                    what: key.kind().as_str(),
+                    appid: key.appid().to_owned(),
+                    waited_ms: millis(started.elapsed()),
+                });
+            }
+            tokio::time::sleep(poll_delay()).await;
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A random lock owner, so only the holder can release the lock.
+fn lock_owner() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 25–75 ms: short enough to pick up a refresh quickly, jittered so waiters do not move in step.
+fn poll_delay() -> Duration {
+    Duration::from_millis(rand::rng().random_range(25..=75))
+}
