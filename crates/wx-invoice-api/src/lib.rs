@@ -1,1 +1,34 @@
-//! wx_invoice_api
+//! The WeChat e-invoice calls, on top of [`wx_auth`].
+//!
+//! [`InvoiceClient`] takes its tokens from any [`wx_auth::TokenSource`] — a third-party
+//! platform's [`AuthorizerTokens`](wx_auth::AuthorizerTokens), a direct-mode source, a fixed
+//! token — so call sites never change when the token strategy does.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use wx_auth::{StaticToken, TokenSource};
+//! use wx_invoice_api::InvoiceClient;
+//! use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceUserData};
+//!
+//! # async fn run(pdf: Vec<u8>) -> Result<(), wx_invoice_api::InvoiceError> {
+//! let tokens: Arc<dyn TokenSource> = Arc::new(StaticToken::new("token-from-your-service"));
+//! let client = InvoiceClient::builder(tokens).build()?;
+//! let media = client.upload_pdf("wxPLATFORM", "invoice.pdf", pdf).await?;
+//! let data = InvoiceUserData::new("Buyer Ltd", "12345678", "1234567890", 1_700_000_000, media)
+//!     .with_amounts(Fen(10_600), Fen(10_000), Fen(600));
+//! let request = InsertInvoiceRequest::new("order-1", "card-template-id", "wxMERCHANT", "", data);
+//! let out = client.insert("wxPLATFORM", &request).await?;
+//! println!("card code {} for {}", out.code, out.openid);
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod client;
+mod error;
+pub mod permission;
+mod platform;
+
+pub use client::{DEFAULT_MAX_PDF_BYTES, InvoiceClient, InvoiceClientBuilder};
+pub use error::InvoiceError;

@@ -1,0 +1,147 @@
+//! [`InvoiceClient`] and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tracing::Instrument;
+use wx_auth::TokenSource;
+use wx_auth::transport::{ApiCall, Transport, TransportSettings};
+
+use crate::error::InvoiceError;
+use crate::permission::{self, Requirement};
+
+/// The default upper bound for an uploaded PDF: WeChat documents none for `setpdf`; 2 MiB is
+/// the limit of WeChat Pay's own invoice upload, a prudent size for an invoice PDF.
+pub const DEFAULT_MAX_PDF_BYTES: usize = 2 * 1024 * 1024;
+
+/// The e-invoice API client. `Clone + Send + Sync`, cheap to clone (an `Arc` inside); build one
+/// per process and share it.
+///
+/// Every call takes the appid whose token it is made with first; tokens come from the
+/// [`TokenSource`] given to [`InvoiceClient::builder`].
+#[derive(Clone)]
+pub struct InvoiceClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    tokens: Arc<dyn TokenSource>,
+    transport: Transport,
+    max_pdf_bytes: usize,
+}
+
+impl fmt::Debug for InvoiceClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvoiceClient")
+            .field("transport", &self.inner.transport)
+            .field("max_pdf_bytes", &self.inner.max_pdf_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`InvoiceClient`]. Defaults: WeChat's API host with its backups, 5 s connect /
+/// 20 s call timeouts, 4 MiB response bound, 2 MiB PDF bound.
+#[must_use]
+pub struct InvoiceClientBuilder {
+    tokens: Arc<dyn TokenSource>,
+    transport: TransportSettings,
+    max_pdf_bytes: usize,
+}
+
+impl fmt::Debug for InvoiceClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvoiceClientBuilder")
+            .field("transport", &self.transport)
+            .field("max_pdf_bytes", &self.max_pdf_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl InvoiceClientBuilder {
+    /// Calls this base URL instead of `https://api.weixin.qq.com` (the sandbox, a proxy);
+    /// disables fail-over to WeChat's backup hosts.
+    pub fn api_base(mut self, base: impl Into<String>) -> Self {
+        self.transport.set_api_base(base);
+        self
+    }
+
+    /// Uses this `reqwest::Client` (e.g. one shared with a `Component`).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.transport.http_client = Some(client);
+        self
+    }
+
+    /// Time allowed to open a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one call (default 20 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.transport.timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted (default 4 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.transport.max_response_bytes = limit;
+        self
+    }
+
+    /// Largest PDF `upload_pdf` sends (default [`DEFAULT_MAX_PDF_BYTES`]).
+    pub fn max_pdf_bytes(mut self, limit: usize) -> Self {
+        self.max_pdf_bytes = limit;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<InvoiceClient, InvoiceError> {
+        let transport = Transport::new(self.transport)?;
+        Ok(InvoiceClient {
+            inner: Arc::new(Inner {
+                tokens: self.tokens,
+                transport,
+                max_pdf_bytes: self.max_pdf_bytes,
+            }),
+        })
+    }
+}
+
+impl InvoiceClient {
+    /// Starts building a client that takes its tokens from `tokens`.
+    pub fn builder(tokens: Arc<dyn TokenSource>) -> InvoiceClientBuilder {
+        InvoiceClientBuilder {
+            tokens,
+            transport: TransportSettings::default(),
+            max_pdf_bytes: DEFAULT_MAX_PDF_BYTES,
+        }
+    }
+
+    /// The token source calls are made with.
+    pub fn tokens(&self) -> &Arc<dyn TokenSource> {
+        &self.inner.tokens
+    }
+
+    pub(crate) fn max_pdf_bytes(&self) -> usize {
+        self.inner.max_pdf_bytes
+    }
+
+    /// Checks the authorizer's grant, then sends `call` as `appid` (refreshing and retrying
+    /// once on a rejected token).
+    pub(crate) async fn call<C: ApiCall>(
+        &self,
+        appid: &str,
+        requirement: Requirement,
+        call: &C,
+    ) -> Result<C::Output, InvoiceError> {
+        let span = tracing::info_span!("invoice_call", path = call.path(), appid);
+        async {
+            permission::check(&*self.inner.tokens, appid, call.path(), requirement).await?;
+            Ok(self.inner.transport.send_as(&*self.inner.tokens, appid, call).await?)
+        }
+        .instrument(span)
+        .await
+    }
+}

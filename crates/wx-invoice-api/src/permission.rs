@@ -1,0 +1,44 @@
+//! Which permission sets each invoice call needs from a third-party platform's authorizer, and
+//! the check made before sending (spec invoice-api §1.3, §2).
+
+use wx_auth::TokenSource;
+use wx_auth::permissions::{CARDS, E_INVOICE};
+
+use crate::error::InvoiceError;
+
+/// `seturl` and `insert`: either the card set or the e-invoice set.
+pub const CARDS_OR_E_INVOICE: &[u32] = &[CARDS, E_INVOICE];
+/// Every other invoice call: the e-invoice set.
+pub const E_INVOICE_ONLY: &[u32] = &[E_INVOICE];
+
+/// What a call requires of a third-party caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Requirement {
+    /// Any one of these permission sets.
+    AnyOf(&'static [u32]),
+    /// Third parties may not make this call at all.
+    NotForThirdParty,
+}
+
+/// Refuses, without sending anything, a call the authorizer did not grant. Sources that do not
+/// know grants (direct mode, static tokens) pass.
+pub(crate) async fn check(
+    tokens: &dyn TokenSource,
+    appid: &str,
+    path: &'static str,
+    requirement: Requirement,
+) -> Result<(), InvoiceError> {
+    let Some(granted) = tokens.permission_sets(appid).await? else {
+        return Ok(());
+    };
+    match requirement {
+        Requirement::NotForThirdParty => Err(InvoiceError::NotForThirdParty { path }),
+        Requirement::AnyOf(required) if required.iter().any(|r| granted.contains(r)) => Ok(()),
+        Requirement::AnyOf(required) => Err(InvoiceError::PermissionMissing {
+            appid: appid.to_owned(),
+            path,
+            required,
+            granted,
+        }),
+    }
+}
