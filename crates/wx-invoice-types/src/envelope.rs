@@ -64,10 +64,7 @@ mod tests {
             parse(r#"{"errcode":40001,"errmsg":"invalid credential"}"#).errcode,
             40001
         );
-        assert_eq!(
-            parse(r#"{"errcode":"-1","errmsg":"system error"}"#).errcode,
-            -1
-        );
+        assert_eq!(parse(r#"{"errcode":"-1","errmsg":"system error"}"#).errcode, -1);
         assert!(parse(r#"{"errcode":"0","errmsg":"ok"}"#).is_ok());
         assert!(serde_json::from_str::<ApiStatus>(r#"{"errcode":"bad"}"#).is_err());
     }
@@ -75,10 +72,7 @@ mod tests {
     #[test]
     fn known_codes_have_a_class() {
         let status = parse(r#"{"errcode":42001,"errmsg":"access_token expired rid: 1"}"#);
-        assert_eq!(
-            status.info().map(|i| i.class),
-            Some(ErrorClass::RefreshToken)
-        );
+        assert_eq!(status.info().map(|i| i.class), Some(ErrorClass::RefreshToken));
         assert_eq!(parse(r#"{"errcode":12345}"#).info(), None);
     }
 }

@@ -32,9 +32,7 @@ pub fn i64_or_numeric_string<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
 
 /// Like [`i64_or_numeric_string`] for an optional field: `null` and an empty (or blank)
 /// string read as `None`. Pair it with `#[serde(default)]` so a missing key is `None` too.
-pub fn option_i64_or_numeric_string<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<i64>, D::Error> {
+pub fn option_i64_or_numeric_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     deserializer.deserialize_any(OptionI64Visitor)
 }
 

@@ -7,6 +7,7 @@
 //! - [`insert`]: `card/invoice/insert`, with [`InsertInvoiceRequest::validate`].
 //! - [`pdf`]: uploading and fetching invoice PDFs.
 //! - [`status`]: [`ReimburseStatus`] and `platform/updatestatus`.
+//! - [`events`]: push events ([`InvoiceEvent`]) read from and written to XML.
 //! - [`envelope`]: the `errcode`/`errmsg` pair of every response.
 //! - [`error_code`]: the catalogue of known error codes and how to react to each.
 //! - [`validation`]: the error and warning types every `validate()` returns.
@@ -19,6 +20,7 @@
 
 pub mod envelope;
 pub mod error_code;
+pub mod events;
 pub mod insert;
 pub mod lenient;
 pub mod money;
@@ -28,10 +30,8 @@ pub mod validation;
 
 pub use envelope::ApiStatus;
 pub use error_code::{CATALOGUE, ErrorClass, ErrorCodeInfo, lookup};
-pub use insert::{
-    CardExt, InsertInvoiceRequest, InsertInvoiceResponse, InsertUserCard, InvoiceItem,
-    InvoiceUserData,
-};
+pub use events::{EventParseError, InvoiceEvent, SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice};
+pub use insert::{CardExt, InsertInvoiceRequest, InsertInvoiceResponse, InsertUserCard, InvoiceItem, InvoiceUserData};
 pub use money::Fen;
 pub use pdf::{GetPdfRequest, GetPdfResponse, SetPdfResponse};
 pub use status::{ReimburseStatus, UpdateStatusRequest};

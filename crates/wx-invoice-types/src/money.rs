@@ -104,10 +104,7 @@ mod tests {
     #[test]
     fn rejects_non_integers() {
         for bad in ["1.5", "\"1.5\"", "\"abc\"", "\"\"", "null", "true", "[1]"] {
-            assert!(
-                serde_json::from_str::<Fen>(bad).is_err(),
-                "{bad} was accepted"
-            );
+            assert!(serde_json::from_str::<Fen>(bad).is_err(), "{bad} was accepted");
         }
     }
 

@@ -56,8 +56,7 @@ mod tests {
         let from_num: SetPdfResponse =
             serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","s_media_id":3035943877}"#).unwrap();
         assert_eq!(from_num.s_media_id, "3035943877");
-        let from_str: SetPdfResponse =
-            serde_json::from_str(r#"{"s_media_id":"3035943877"}"#).unwrap();
+        let from_str: SetPdfResponse = serde_json::from_str(r#"{"s_media_id":"3035943877"}"#).unwrap();
         assert_eq!(from_str, from_num);
         assert_eq!(
             serde_json::to_value(&from_num).unwrap(),
@@ -81,8 +80,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(resp.pdf_url_expire_time, 7200);
-        let back: GetPdfResponse =
-            serde_json::from_value(serde_json::to_value(&resp).unwrap()).unwrap();
+        let back: GetPdfResponse = serde_json::from_value(serde_json::to_value(&resp).unwrap()).unwrap();
         assert_eq!(back, resp);
     }
 }

@@ -91,11 +91,7 @@ pub struct UpdateStatusRequest {
 
 impl UpdateStatusRequest {
     /// Sets the card `code` of template `card_id` to `reimburse_status`.
-    pub fn new(
-        card_id: impl Into<String>,
-        code: impl Into<String>,
-        reimburse_status: ReimburseStatus,
-    ) -> Self {
+    pub fn new(card_id: impl Into<String>, code: impl Into<String>, reimburse_status: ReimburseStatus) -> Self {
         Self {
             card_id: card_id.into(),
             code: code.into(),
@@ -121,10 +117,7 @@ mod tests {
             assert_eq!(status.as_str(), text);
             assert_eq!(status.to_string(), text);
             assert_eq!(serde_json::to_value(&status).unwrap(), json!(text));
-            assert_eq!(
-                serde_json::from_value::<ReimburseStatus>(json!(text)).unwrap(),
-                status
-            );
+            assert_eq!(serde_json::from_value::<ReimburseStatus>(json!(text)).unwrap(), status);
             assert_eq!(ReimburseStatus::from(text.to_owned()), status);
         }
     }
@@ -132,14 +125,8 @@ mod tests {
     #[test]
     fn unknown_values_are_kept() {
         let status: ReimburseStatus = serde_json::from_str(r#""INVOICE_REIMBURSE_NEW""#).unwrap();
-        assert_eq!(
-            status,
-            ReimburseStatus::Other("INVOICE_REIMBURSE_NEW".into())
-        );
-        assert_eq!(
-            serde_json::to_string(&status).unwrap(),
-            r#""INVOICE_REIMBURSE_NEW""#
-        );
+        assert_eq!(status, ReimburseStatus::Other("INVOICE_REIMBURSE_NEW".into()));
+        assert_eq!(serde_json::to_string(&status).unwrap(), r#""INVOICE_REIMBURSE_NEW""#);
         assert_eq!(ReimburseStatus::from("").as_str(), "");
         assert!(serde_json::from_str::<ReimburseStatus>("3").is_err());
     }
@@ -152,9 +139,6 @@ mod tests {
             value,
             json!({"card_id": "card", "code": "code", "reimburse_status": "INVOICE_REIMBURSE_CANCEL"})
         );
-        assert_eq!(
-            serde_json::from_value::<UpdateStatusRequest>(value).unwrap(),
-            req
-        );
+        assert_eq!(serde_json::from_value::<UpdateStatusRequest>(value).unwrap(), req);
     }
 }

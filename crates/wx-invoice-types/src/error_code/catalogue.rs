@@ -1,16 +1,9 @@
 //! The data: one entry per error code, sorted by code.
 
-use super::ErrorClass::{
-    AlreadyDone, FixRequest, NotAuthorized, RefreshToken, Retry, SetupMissing, State,
-};
+use super::ErrorClass::{AlreadyDone, FixRequest, NotAuthorized, RefreshToken, Retry, SetupMissing, State};
 use super::{ErrorClass, ErrorCodeInfo};
 
-const fn entry(
-    code: i64,
-    name: &'static str,
-    meaning: &'static str,
-    class: ErrorClass,
-) -> ErrorCodeInfo {
+const fn entry(code: i64, name: &'static str, meaning: &'static str, class: ErrorClass) -> ErrorCodeInfo {
     ErrorCodeInfo {
         code,
         name,

@@ -19,11 +19,7 @@ fn catalogue_is_sorted_without_duplicates() {
 fn every_entry_is_found_and_filled_in() {
     for info in CATALOGUE {
         assert_eq!(lookup(info.code), Some(info));
-        assert!(
-            !info.name.is_empty() && !info.meaning.is_empty(),
-            "{}",
-            info.code
-        );
+        assert!(!info.name.is_empty() && !info.meaning.is_empty(), "{}", info.code);
     }
     assert_eq!(lookup(0), None);
     assert_eq!(lookup(12345), None);
@@ -73,9 +69,7 @@ fn render_tables() -> String {
     for class in ErrorClass::ALL {
         let _ = writeln!(out, "| `{class}` | {} |", cell(class.what_to_do()));
     }
-    out.push_str(
-        "\n### Codes\n\n| Code | errmsg (prefix) | Meaning | Class |\n|---:|---|---|---|\n",
-    );
+    out.push_str("\n### Codes\n\n| Code | errmsg (prefix) | Meaning | Class |\n|---:|---|---|---|\n");
     for info in CATALOGUE {
         let _ = writeln!(
             out,
@@ -94,8 +88,7 @@ fn docs_errors_md_matches_catalogue() {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "docs", "errors.md"]
         .iter()
         .collect();
-    let current = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let current = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let (head, rest) = current
         .split_once(BEGIN)
         .expect("docs/errors.md lost its BEGIN GENERATED marker");

@@ -15,15 +15,9 @@ fn seed() -> InsertInvoiceRequest {
 }
 
 fn digital() -> InsertInvoiceRequest {
-    let data = InvoiceUserData::new(
-        "某某科技有限公司",
-        "24442000000123456789",
-        "",
-        1_700_000_000,
-        "media-1",
-    )
-    .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-    .with_items(vec![InvoiceItem::new("咨询服务", Fen(10_000))]);
+    let data = InvoiceUserData::new("某某科技有限公司", "24442000000123456789", "", 1_700_000_000, "media-1")
+        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
+        .with_items(vec![InvoiceItem::new("咨询服务", Fen(10_000))]);
     InsertInvoiceRequest::new("order-1", "card-1", "wxMERCHANT", "abcdef0123456789", data)
 }
 
@@ -50,11 +44,7 @@ fn official_example_validates_with_only_the_fee_warning() {
     let warnings = seed().validate().unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].field, format!("{DATA}.fee"));
-    assert!(
-        warnings[0].message.contains("1.23 CNY"),
-        "{}",
-        warnings[0].message
-    );
+    assert!(warnings[0].message.contains("1.23 CNY"), "{}", warnings[0].message);
 }
 
 #[test]
@@ -65,13 +55,7 @@ fn serialises_billing_time_as_integer_and_always_sends_codes() {
     assert_eq!(data["check_code"], json!(""));
     assert_eq!(data["fee"], json!(123));
     assert_eq!(data["info"][0]["price"], json!(10_000));
-    for absent in [
-        "s_trip_pdf_media_id",
-        "seller_number",
-        "remarks",
-        "cashier",
-        "maker",
-    ] {
+    for absent in ["s_trip_pdf_media_id", "seller_number", "remarks", "cashier", "maker"] {
         assert!(data.get(absent).is_none(), "{absent} should be skipped");
     }
 
@@ -144,10 +128,7 @@ fn validate_reports_every_problem_at_once() {
         .collect();
     assert_eq!(fields, expected);
     let text = err.to_string();
-    assert!(
-        text.starts_with("request not sent: 14 invalid field(s)"),
-        "{text}"
-    );
+    assert!(text.starts_with("request not sent: 14 invalid field(s)"), "{text}");
     assert!(text.contains("exactly 20 ASCII digits"), "{text}");
 }
 
@@ -219,8 +200,7 @@ fn response_ignores_envelope_and_unknown_fields() {
     assert_eq!(resp.code, "682xxxx661927");
     assert_eq!(resp.openid, "ojZ8Ytz4lESxxxx_R1TvB2Kds");
     assert_eq!(resp.unionid, None);
-    let with_union: InsertInvoiceResponse =
-        serde_json::from_str(r#"{"code":"c","openid":"o","unionid":"u"}"#).unwrap();
+    let with_union: InsertInvoiceResponse = serde_json::from_str(r#"{"code":"c","openid":"o","unionid":"u"}"#).unwrap();
     assert_eq!(with_union.unionid.as_deref(), Some("u"));
     assert!(serde_json::from_str::<InsertInvoiceResponse>(r#"{"errcode":0}"#).is_err());
 }

@@ -33,10 +33,7 @@ fn check_user_data(data: &InvoiceUserData, findings: &mut Findings) {
     if !BILLING_TIME_RANGE.contains(&data.billing_time) {
         findings.problem(
             format!("{DATA}.billing_time"),
-            format!(
-                "must be a 10-digit Unix time in seconds, got {}",
-                data.billing_time
-            ),
+            format!("must be a 10-digit Unix time in seconds, got {}", data.billing_time),
         );
     }
     check_billing_no(data, findings);
@@ -73,8 +70,7 @@ fn check_billing_no(data: &InvoiceUserData, findings: &mut Findings) {
     let field = format!("{DATA}.billing_no");
     if data.billing_no.trim().is_empty() {
         findings.problem(field, "must not be empty");
-    } else if data.is_digital()
-        && !(data.billing_no.len() == 20 && data.billing_no.bytes().all(|b| b.is_ascii_digit()))
+    } else if data.is_digital() && !(data.billing_no.len() == 20 && data.billing_no.bytes().all(|b| b.is_ascii_digit()))
     {
         findings.problem(
             field,
