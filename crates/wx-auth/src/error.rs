@@ -78,6 +78,12 @@ pub enum AuthError {
         /// The authorizer appid.
         appid: String,
     },
+    /// Direct mode: no AppSecret was configured for this appid.
+    #[error("no AppSecret is configured for {appid}; add it with OfficialAccountTokens::builder().account(..)")]
+    UnknownAccount {
+        /// The appid.
+        appid: String,
+    },
     /// The merchant revoked the authorization (an `unauthorized` push was received).
     #[error(
         "authorizer {appid} revoked its authorization of this platform; the merchant must authorize again before any call can be made"

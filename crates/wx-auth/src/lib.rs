@@ -38,6 +38,7 @@ mod authorizer_tokens;
 mod component;
 pub mod crypto;
 mod error;
+mod official_account;
 pub mod push;
 mod source;
 pub mod store;
@@ -51,6 +52,7 @@ pub use component::{
     ComponentConfig, PreAuthCode,
 };
 pub use error::AuthError;
+pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
 pub use source::{StaticToken, TokenSource};
 pub use store::{
     AuthorizerRecord, AuthorizerStatus, MemoryStore, StoreError, TokenKey, TokenKind, TokenStore, VerifyTicket,

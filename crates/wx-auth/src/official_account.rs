@@ -1,0 +1,231 @@
+//! [`OfficialAccountTokens`]: direct mode for merchants that run their own invoicing platform
+//! (self-built, 自建平台): appid + AppSecret → `/cgi-bin/stable_token`, cached through the same
+//! [`TokenStore`] with the same guarantees as third-party tokens.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AuthError;
+use crate::source::TokenSource;
+use crate::store::{DIRECT_NAMESPACE, MemoryStore, TokenKey, TokenKind, TokenStore};
+use crate::token::AccessToken;
+use crate::token_cache::{CacheSettings, RefreshMode, TokenCache};
+use crate::transport::{Credential, JsonCall, Transport, TransportSettings};
+
+const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
+
+#[derive(Serialize)]
+struct StableTokenBody<'a> {
+    grant_type: &'static str,
+    appid: &'a str,
+    secret: &'a str,
+    force_refresh: bool,
+}
+
+#[derive(Deserialize)]
+struct StableTokenResponse {
+    access_token: String,
+    expires_in: u64,
+}
+
+/// A [`TokenSource`] for accounts that call WeChat with their own appid and AppSecret.
+///
+/// Tokens come from `/cgi-bin/stable_token` (which, unlike the legacy `/cgi-bin/token`, does
+/// not invalidate the previous token on every fetch). After WeChat rejects a token, the next
+/// fetch asks for a forced refresh. Cheap to clone.
+#[derive(Clone)]
+pub struct OfficialAccountTokens {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    accounts: HashMap<String, SecretString>,
+    transport: Transport,
+    cache: TokenCache,
+    force_next: Mutex<HashSet<String>>,
+}
+
+impl fmt::Debug for OfficialAccountTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut appids: Vec<&String> = self.inner.accounts.keys().collect();
+        appids.sort();
+        f.debug_struct("OfficialAccountTokens")
+            .field("appids", &appids)
+            .field("cache", &self.inner.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds [`OfficialAccountTokens`].
+#[must_use]
+pub struct OfficialAccountTokensBuilder {
+    accounts: HashMap<String, SecretString>,
+    store: Option<Arc<dyn TokenStore>>,
+    transport: TransportSettings,
+    cache: CacheSettings,
+}
+
+impl fmt::Debug for OfficialAccountTokensBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OfficialAccountTokensBuilder")
+            .field("appids", &self.accounts.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OfficialAccountTokensBuilder {
+    /// Adds an account (call once per appid this process calls WeChat as).
+    pub fn account(mut self, appid: impl Into<String>, appsecret: SecretString) -> Self {
+        self.accounts.insert(appid.into(), appsecret);
+        self
+    }
+
+    /// Where tokens are cached (default: a new [`MemoryStore`]); share a `RedisStore` across a
+    /// fleet for one fetch per expiry.
+    pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Calls this base URL instead of `https://api.weixin.qq.com`.
+    pub fn api_base(mut self, base: impl Into<String>) -> Self {
+        self.transport.set_api_base(base);
+        self
+    }
+
+    /// Uses this `reqwest::Client`.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.transport.http_client = Some(client);
+        self
+    }
+
+    /// Time allowed for one call (default 20 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.transport.timeout = timeout;
+        self
+    }
+
+    /// How long before expiry a token is refreshed (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.cache.margin = margin;
+        self
+    }
+
+    /// Read-only mode: only read tokens a refresher wrote to the shared store.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.cache.mode = if read_only {
+            RefreshMode::ReadOnly
+        } else {
+            RefreshMode::Refresh
+        };
+        self
+    }
+
+    /// How long a caller waits for another process's refresh before failing (default 30 s).
+    pub fn wait_budget(mut self, budget: Duration) -> Self {
+        self.cache.wait_budget = budget;
+        self
+    }
+
+    /// Builds the source. Fails when no account was added or an AppSecret is empty.
+    pub fn build(self) -> Result<OfficialAccountTokens, AuthError> {
+        if self.accounts.is_empty() {
+            return Err(AuthError::Config(
+                "OfficialAccountTokens needs at least one account".into(),
+            ));
+        }
+        if let Some((appid, _)) = self
+            .accounts
+            .iter()
+            .find(|(a, s)| a.trim().is_empty() || s.expose_secret().is_empty())
+        {
+            return Err(AuthError::Config(format!(
+                "account {appid:?} has an empty appid or AppSecret"
+            )));
+        }
+        let store = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        Ok(OfficialAccountTokens {
+            inner: Arc::new(Inner {
+                accounts: self.accounts,
+                transport: Transport::new(self.transport)?,
+                cache: TokenCache::new(store, self.cache),
+                force_next: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+}
+
+impl OfficialAccountTokens {
+    /// Starts building a source; add accounts with [`OfficialAccountTokensBuilder::account`].
+    pub fn builder() -> OfficialAccountTokensBuilder {
+        OfficialAccountTokensBuilder {
+            accounts: HashMap::new(),
+            store: None,
+            transport: TransportSettings::default(),
+            cache: CacheSettings::default(),
+        }
+    }
+
+    fn key(appid: &str) -> TokenKey {
+        TokenKey::new(DIRECT_NAMESPACE, appid, TokenKind::AccessToken)
+    }
+
+    async fn fetch(&self, appid: &str, secret: &SecretString) -> Result<AccessToken, AuthError> {
+        let force_refresh = self
+            .inner
+            .force_next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(appid);
+        let body = StableTokenBody {
+            grant_type: "client_credential",
+            appid,
+            secret: secret.expose_secret(),
+            force_refresh,
+        };
+        let call = JsonCall::<_, StableTokenResponse>::new(STABLE_TOKEN_PATH, &body).idempotent();
+        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        tracing::info!(
+            appid,
+            force_refresh,
+            expires_in = resp.expires_in,
+            "fetched a stable access_token"
+        );
+        Ok(AccessToken::new(
+            resp.access_token,
+            Duration::from_secs(resp.expires_in),
+        ))
+    }
+}
+
+#[async_trait]
+impl TokenSource for OfficialAccountTokens {
+    async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthError> {
+        let secret = self
+            .inner
+            .accounts
+            .get(appid)
+            .ok_or_else(|| AuthError::UnknownAccount {
+                appid: appid.to_owned(),
+            })?;
+        self.inner
+            .cache
+            .get(&Self::key(appid), || self.fetch(appid, secret))
+            .await
+    }
+
+    async fn invalidate(&self, appid: &str, rejected: &AccessToken) -> Result<(), AuthError> {
+        self.inner
+            .force_next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(appid.to_owned());
+        self.inner.cache.invalidate(&Self::key(appid), rejected).await
+    }
+}
