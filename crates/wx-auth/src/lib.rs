@@ -54,6 +54,8 @@ pub use component::{
 pub use error::AuthError;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
 pub use source::{StaticToken, TokenSource};
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
 pub use store::{
     AuthorizerRecord, AuthorizerStatus, MemoryStore, StoreError, TokenKey, TokenKind, TokenStore, VerifyTicket,
 };

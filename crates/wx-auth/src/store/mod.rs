@@ -14,6 +14,8 @@
 
 mod encoding;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -25,6 +27,8 @@ pub use encoding::{
     decode_authorizer, decode_token, decode_verify_ticket, encode_authorizer, encode_token, encode_verify_ticket,
 };
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 
 use crate::token::AccessToken;
 
