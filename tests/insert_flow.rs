@@ -39,7 +39,7 @@ async fn wechat_seed_example_deserialises_and_is_accepted() {
     assert!(warnings.iter().any(|w| w.field.ends_with("fee")), "fee != fee_without_tax + tax is a warning: {warnings:?}");
 
     let p = Platform::start().await;
-    p.authorize(PLATFORM_OA, &[8]).await;
+    p.authorize(PLATFORM_OA, &[8, 26]).await;
     // The example's media id is a placeholder: upload a real PDF and use its id.
     request.card_ext.user_card.invoice_user_data.s_pdf_media_id = p.upload(PLATFORM_OA).await;
     let out = p.client.insert(PLATFORM_OA, &request).await.expect("the sandbox accepts WeChat's own example");
