@@ -1,4 +1,4 @@
-//! The `errcode`/`errmsg` envelope every WeChat response carries.
+//! The `errcode`/`errmsg` envelope every WeChat response carries, and the empty request body.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +41,10 @@ impl ApiStatus {
     }
 }
 
+/// The literal `{}` body of calls that take no input (`seturl`, `setbizattr` `get_*`).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EmptyBody {}
+
 #[cfg(test)]
 mod tests {
     use super::ApiStatus;
@@ -48,6 +52,11 @@ mod tests {
 
     fn parse(json: &str) -> ApiStatus {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn empty_body_is_an_empty_object() {
+        assert_eq!(serde_json::to_string(&super::EmptyBody {}).unwrap(), "{}");
     }
 
     #[test]

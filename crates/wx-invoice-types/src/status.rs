@@ -98,6 +98,15 @@ impl UpdateStatusRequest {
             reimburse_status,
         }
     }
+
+    /// `card_id` and `code` non-empty, and a status WeChat knows.
+    pub fn validate(&self) -> Result<(), crate::validation::ValidationErrors> {
+        let mut f = crate::validation::Findings::default();
+        f.require("card_id", &self.card_id);
+        f.require("code", &self.code);
+        f.known_status("reimburse_status", &self.reimburse_status);
+        f.into_result()
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +149,8 @@ mod tests {
             json!({"card_id": "card", "code": "code", "reimburse_status": "INVOICE_REIMBURSE_CANCEL"})
         );
         assert_eq!(serde_json::from_value::<UpdateStatusRequest>(value).unwrap(), req);
+        assert_eq!(req.validate(), Ok(()));
+        let bad = UpdateStatusRequest::new("", "", ReimburseStatus::from("VOID"));
+        assert_eq!(bad.validate().unwrap_err().problems().len(), 3);
     }
 }

@@ -145,9 +145,71 @@ impl Findings {
         }
     }
 
+    /// At most `max` characters (not bytes: `"发票"` is two).
+    pub(crate) fn max_chars(&mut self, field: impl Into<String>, value: &str, max: usize) {
+        let count = value.chars().count();
+        if count > max {
+            self.problem(field, format!("must be at most {max} characters, got {count}"));
+        }
+    }
+
+    /// Like [`max_chars`](Self::max_chars) for an optional field.
+    pub(crate) fn max_chars_opt(&mut self, field: impl Into<String>, value: Option<&str>, max: usize) {
+        if let Some(value) = value {
+            self.max_chars(field, value, max);
+        }
+    }
+
+    /// A list sent in a batch call must hold at least one entry.
+    pub(crate) fn non_empty_list<T>(&mut self, field: impl Into<String>, list: &[T]) {
+        if list.is_empty() {
+            self.problem(field, "must hold at least one entry");
+        }
+    }
+
+    /// A 10-digit Unix time in seconds (1e9 <= t < 1e10).
+    pub(crate) fn epoch_seconds(&mut self, field: impl Into<String>, value: i64) {
+        if !(1_000_000_000..10_000_000_000).contains(&value) {
+            self.problem(field, format!("must be a 10-digit Unix time in seconds, got {value}"));
+        }
+    }
+
+    /// A taxpayer id: 15 to 20 ASCII letters or digits.
+    pub(crate) fn tax_no(&mut self, field: impl Into<String>, value: &str) {
+        let len = value.chars().count();
+        if !(15..=20).contains(&len) || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            self.problem(
+                field,
+                format!("must be 15 to 20 ASCII letters or digits, got {value:?}"),
+            );
+        }
+    }
+
+    /// A phone number: ASCII digits and `-` only, at least one digit.
+    pub(crate) fn phone(&mut self, field: impl Into<String>, value: &str) {
+        if !value.chars().any(|c| c.is_ascii_digit()) || !value.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            self.problem(field, format!("must hold only digits and '-', got {value:?}"));
+        }
+    }
+
+    /// The wire value of a status WeChat accepts in a request.
+    pub(crate) fn known_status(&mut self, field: impl Into<String>, status: &crate::status::ReimburseStatus) {
+        if let crate::status::ReimburseStatus::Other(value) = status {
+            self.problem(
+                field,
+                format!("must be one of INVOICE_REIMBURSE_INIT, _LOCK, _CLOSURE, _CANCEL, got {value:?}"),
+            );
+        }
+    }
+
     /// Problems become an error; warnings are returned on success.
     pub(crate) fn finish(self) -> Result<Vec<ValidationWarning>, ValidationErrors> {
         ValidationErrors::check(self.problems).map(|()| self.warnings)
+    }
+
+    /// For requests that have no warnings.
+    pub(crate) fn into_result(self) -> Result<(), ValidationErrors> {
+        ValidationErrors::check(self.problems)
     }
 }
 
@@ -184,9 +246,37 @@ mod tests {
         f.require("set", "x");
         f.non_negative("neg", -1);
         f.non_negative("zero", 0);
-        let err = f.finish().unwrap_err();
+        f.max_chars("ok", "一二三四五六七八九", 9);
+        f.max_chars("long", "一二三四五六七八九十", 9);
+        f.max_chars_opt("none", None, 0);
+        f.non_empty_list::<u8>("list", &[]);
+        f.non_empty_list("full", &[1]);
+        f.epoch_seconds("ms", 1_700_000_000_000);
+        f.epoch_seconds("s", 1_700_000_000);
+        let err = f.into_result().unwrap_err();
         let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["blank", "neg"]);
+        assert_eq!(fields, ["blank", "neg", "long", "list", "ms"]);
+    }
+
+    #[test]
+    fn tax_no_and_phone_rules() {
+        let mut f = Findings::default();
+        f.tax_no("ok15", "91440300MA5EXAM");
+        f.tax_no("ok20", "91440300MA5EXAMPLE12");
+        f.tax_no("short", "91440300MA5EXA");
+        f.tax_no("long", "91440300MA5EXAMPLE123");
+        f.tax_no("symbol", "91440300MA5EXAM-");
+        f.tax_no("wide", "９１４４０３００ＭＡ５ＥＸＡＭ");
+        f.phone("ok", "0755-12345678");
+        f.phone("letters", "0755-CALL");
+        f.phone("dashes", "--");
+        f.phone("empty", "");
+        let err = f.into_result().unwrap_err();
+        let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["short", "long", "symbol", "wide", "letters", "dashes", "empty"]
+        );
     }
 
     #[test]

@@ -5,9 +5,6 @@ use crate::validation::{Findings, ValidationErrors, ValidationWarning};
 
 const DATA: &str = "card_ext.user_card.invoice_user_data";
 
-/// Smallest and one-past-largest 10-digit epoch second.
-const BILLING_TIME_RANGE: std::ops::Range<i64> = 1_000_000_000..10_000_000_000;
-
 impl InsertInvoiceRequest {
     /// Checks the request against the rules WeChat enforces and reports every problem at
     /// once: empty required strings, negative amounts, a 数电 `billing_no` that is not
@@ -30,12 +27,7 @@ impl InsertInvoiceRequest {
 fn check_user_data(data: &InvoiceUserData, findings: &mut Findings) {
     findings.non_negative(format!("{DATA}.fee"), data.fee.0);
     findings.require(format!("{DATA}.title"), &data.title);
-    if !BILLING_TIME_RANGE.contains(&data.billing_time) {
-        findings.problem(
-            format!("{DATA}.billing_time"),
-            format!("must be a 10-digit Unix time in seconds, got {}", data.billing_time),
-        );
-    }
+    findings.epoch_seconds(format!("{DATA}.billing_time"), data.billing_time);
     check_billing_no(data, findings);
     if let Some(items) = &data.info {
         for (i, item) in items.iter().enumerate() {
