@@ -1,0 +1,167 @@
+//! Sandbox settings and the builder that collects them.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::error::SandboxError;
+use crate::handle::Sandbox;
+use crate::{DEFAULT_COMPONENT_APPID, DEFAULT_COMPONENT_SECRET, DEFAULT_ENCODING_AES_KEY, DEFAULT_PUSH_TOKEN};
+
+/// Settings of one sandbox (built by [`SandboxBuilder`]).
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub component_appid: String,
+    pub component_secret: String,
+    pub push_token: String,
+    pub encoding_aes_key: String,
+    pub token_ttl: Duration,
+    pub ticket_ttl: Duration,
+    pub auth_code_ttl: Duration,
+    pub media_ttl: Duration,
+    pub rotate_refresh_tokens: bool,
+    pub strict_orders: bool,
+    pub bind: SocketAddr,
+    pub body_limit: usize,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("component_appid", &self.component_appid)
+            .field("component_secret", &"<redacted>")
+            .field("push_token", &"<redacted>")
+            .field("encoding_aes_key", &"<redacted>")
+            .field("token_ttl", &self.token_ttl)
+            .field("ticket_ttl", &self.ticket_ttl)
+            .field("auth_code_ttl", &self.auth_code_ttl)
+            .field("media_ttl", &self.media_ttl)
+            .field("rotate_refresh_tokens", &self.rotate_refresh_tokens)
+            .field("strict_orders", &self.strict_orders)
+            .field("bind", &self.bind)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            component_appid: DEFAULT_COMPONENT_APPID.to_owned(),
+            component_secret: DEFAULT_COMPONENT_SECRET.to_owned(),
+            push_token: DEFAULT_PUSH_TOKEN.to_owned(),
+            encoding_aes_key: DEFAULT_ENCODING_AES_KEY.to_owned(),
+            token_ttl: Duration::from_secs(7200),
+            ticket_ttl: Duration::from_secs(12 * 3600),
+            auth_code_ttl: Duration::from_secs(3600),
+            media_ttl: Duration::from_secs(3 * 24 * 3600),
+            rotate_refresh_tokens: false,
+            strict_orders: false,
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            body_limit: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// Collects optional settings; finish with [`SandboxBuilder::start`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), wx_sandbox::SandboxError> {
+/// use std::time::Duration;
+/// let sandbox = wx_sandbox::Sandbox::builder()
+///     .component("wx0123456789abcdef", "my-component-secret")
+///     .token_ttl(Duration::from_secs(2))
+///     .rotate_refresh_tokens(true)
+///     .start()
+///     .await?;
+/// println!("{}", sandbox.base_url());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SandboxBuilder {
+    config: Config,
+}
+
+impl SandboxBuilder {
+    /// A builder with the defaults of [`Sandbox::start`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The third-party platform's appid and secret (default: [`DEFAULT_COMPONENT_APPID`],
+    /// [`DEFAULT_COMPONENT_SECRET`]).
+    pub fn component(mut self, appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config.component_appid = appid.into();
+        self.config.component_secret = secret.into();
+        self
+    }
+
+    /// The push token and EncodingAESKey used to sign and encrypt pushes (defaults:
+    /// [`DEFAULT_PUSH_TOKEN`], [`DEFAULT_ENCODING_AES_KEY`]).
+    pub fn push_credentials(mut self, token: impl Into<String>, encoding_aes_key: impl Into<String>) -> Self {
+        self.config.push_token = token.into();
+        self.config.encoding_aes_key = encoding_aes_key.into();
+        self
+    }
+
+    /// Lifetime of every access token (default 7200 s); `expires_in` reports it.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.config.token_ttl = ttl;
+        self
+    }
+
+    /// How long a superseded verify ticket is still accepted (default 12 h).
+    pub fn ticket_ttl(mut self, ttl: Duration) -> Self {
+        self.config.ticket_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of authorization codes from [`Sandbox::authorize`] (default 3600 s).
+    pub fn auth_code_ttl(mut self, ttl: Duration) -> Self {
+        self.config.auth_code_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of uploaded PDFs (default 3 days).
+    pub fn media_ttl(mut self, ttl: Duration) -> Self {
+        self.config.media_ttl = ttl;
+        self
+    }
+
+    /// `false` (default): `api_authorizer_token` echoes the refresh token. `true`: every
+    /// refresh returns a new one and the old one answers 61023 from then on.
+    pub fn rotate_refresh_tokens(mut self, rotate: bool) -> Self {
+        self.config.rotate_refresh_tokens = rotate;
+        self
+    }
+
+    /// `false` (default): insert accepts any `order_id` and `card_id`. `true`: the order must
+    /// have been authorized by a simulated user for the body `appid` (else 72038) and the
+    /// `card_id` must come from `platform/createcard` (else 40078).
+    pub fn strict_orders(mut self, strict: bool) -> Self {
+        self.config.strict_orders = strict;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, an OS-chosen port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.config.bind = addr;
+        self
+    }
+
+    /// Largest accepted request body in bytes (default 10 MiB); larger bodies get 47001.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// Binds the socket and starts serving.
+    pub async fn start(self) -> Result<Sandbox, SandboxError> {
+        if self.config.component_appid.is_empty() {
+            return Err(SandboxError::InvalidSetting(
+                "the component appid is empty; pass a non-empty appid to .component()".into(),
+            ));
+        }
+        Sandbox::spawn(self.config).await
+    }
+}

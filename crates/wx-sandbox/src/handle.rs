@@ -1,0 +1,195 @@
+//! [`Sandbox`]: the running emulator and its admin actions from Rust.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, SandboxBuilder};
+use crate::error::SandboxError;
+use crate::fault::Fault;
+use crate::routes;
+use crate::state::Shared;
+use crate::state::cards::CardSnapshot;
+
+/// A running sandbox. Cheap to clone; the server keeps running while any clone lives (or
+/// until [`Sandbox::shutdown`]); dropping the last clone stops it.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+    server: Mutex<Option<JoinHandle<()>>>,
+    background: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let tasks = self.background.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for task in tasks.drain(..) {
+            task.abort();
+        }
+        // Dropping `stop` ends the server's graceful-shutdown wait.
+    }
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.inner.shared.base_url)
+            .field("component_appid", &self.inner.shared.config.component_appid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` with an OS-chosen port and the default settings.
+    pub async fn start() -> Result<Sandbox, SandboxError> {
+        Self::builder().start().await
+    }
+
+    /// A builder for non-default settings.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::new()
+    }
+
+    pub(crate) async fn spawn(config: Config) -> Result<Sandbox, SandboxError> {
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(SandboxError::LocalAddr)?;
+        let shown = if addr.ip().is_unspecified() {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        } else {
+            addr
+        };
+        let shared = Arc::new(Shared::new(config, format!("http://{shown}")));
+        let router = routes::router(shared.clone());
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::warn!(error = %e, "wx-sandbox server stopped with an error");
+            }
+        });
+        Ok(Sandbox {
+            inner: Arc::new(Inner {
+                shared,
+                addr,
+                stop: Mutex::new(Some(stop_tx)),
+                server: Mutex::new(Some(server)),
+                background: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` — use it as the API base of any WeChat client.
+    pub fn base_url(&self) -> String {
+        self.inner.shared.base_url.clone()
+    }
+
+    /// The socket address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The component appid this sandbox emulates.
+    pub fn component_appid(&self) -> String {
+        self.inner.shared.config.component_appid.clone()
+    }
+
+    /// Mints a new `component_verify_ticket` (it becomes the newest valid one), as if WeChat
+    /// had pushed it.
+    pub fn mint_verify_ticket(&self) -> String {
+        self.inner.shared.mint_verify_ticket()
+    }
+
+    /// Simulates a merchant admin confirming the authorization page: creates the account if
+    /// needed, records the granted permission sets and returns the authorization code for
+    /// `api_query_auth` (valid for the auth-code TTL, single use).
+    pub fn authorize(&self, authorizer_appid: &str, func_ids: &[u32]) -> String {
+        self.inner.shared.authorize(authorizer_appid, func_ids)
+    }
+
+    /// Registers a direct-mode (self-built) account usable with `/cgi-bin/stable_token`.
+    pub fn register_account(&self, appid: &str, appsecret: &str) {
+        self.inner.shared.register_account(appid, appsecret);
+    }
+
+    /// Every currently valid access token of `appid` answers 40001 from now on.
+    pub fn revoke_token(&self, appid: &str) {
+        self.inner.shared.revoke_token(appid);
+    }
+
+    /// Every currently valid access token of `appid` answers 42001 from now on.
+    pub fn expire_token(&self, appid: &str) {
+        self.inner.shared.expire_token(appid);
+    }
+
+    /// Simulates the merchant revoking the grant: its authorizer tokens answer 40001, its
+    /// refresh token is dropped and `api_authorizer_token` / `api_get_authorizer_info`
+    /// answer 61003 until it authorizes again.
+    pub fn unauthorize(&self, authorizer_appid: &str) {
+        self.inner.shared.unauthorize(authorizer_appid);
+    }
+
+    /// Queues a fault for the next `fault.times` calls to `fault.path`.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.inner.shared.inject_fault(fault);
+    }
+
+    /// Calls received on `path` (e.g. `/card/invoice/insert`) since start or the last reset.
+    pub fn count(&self, path: &str) -> u64 {
+        self.inner.shared.counts().get(path).copied().unwrap_or(0)
+    }
+
+    /// All call counts by path.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.inner.shared.counts()
+    }
+
+    /// Sets every call count back to zero.
+    pub fn reset_counts(&self) {
+        self.inner.shared.reset_counts();
+    }
+
+    /// The refresh token currently valid for `authorizer_appid` (`None` if it never
+    /// exchanged its code or revoked the grant).
+    pub fn current_refresh_token(&self, authorizer_appid: &str) -> Option<String> {
+        self.inner.shared.current_refresh_token(authorizer_appid)
+    }
+
+    /// The state of the card with this card `code`, if one was inserted.
+    pub fn card(&self, code: &str) -> Option<CardSnapshot> {
+        self.inner.shared.card(code)
+    }
+
+    /// Stops serving (even if other clones exist) and waits up to 5 s for open connections.
+    pub async fn shutdown(self) {
+        let stop = self.inner.stop.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+        let server = self.inner.server.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(mut server) = server
+            && tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err()
+        {
+            server.abort();
+        }
+    }
+}

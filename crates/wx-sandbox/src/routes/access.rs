@@ -1,0 +1,72 @@
+//! Who is calling: token checks for component APIs and for business APIs.
+
+use super::Query;
+use crate::state::State;
+use crate::state::tokens::TokenKind;
+use crate::wire::{WxError, code};
+
+/// Permission sets of `card/invoice/insert` and `card/invoice/seturl` (either suffices).
+pub(crate) const SETS_CARD_OR_INVOICE: &[u32] = &[8, 26];
+/// Permission set of the other invoice APIs.
+pub(crate) const SETS_INVOICE: &[u32] = &[26];
+
+/// The account a business call acts as.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub appid: String,
+}
+
+/// Checks `access_token` for a business API. `sets`: permission sets of which an
+/// authorizer token needs one (empty = no permission check). Direct tokens have every set.
+pub(crate) fn business(st: &State, q: &Query, sets: &[u32]) -> Result<Caller, WxError> {
+    let record = st.tokens.check(q.get("access_token").map(String::as_str))?;
+    match record.kind {
+        TokenKind::Component => Err(WxError::new(
+            code::INVALID_CREDENTIAL,
+            "invalid credential, access_token is invalid or not latest (a component_access_token cannot call merchant APIs; use an authorizer_access_token)",
+        )),
+        TokenKind::Direct => Ok(Caller {
+            appid: record.appid.clone(),
+        }),
+        TokenKind::Authorizer => {
+            let granted = st
+                .auth
+                .accounts
+                .get(&record.appid)
+                .and_then(|a| a.grant.as_ref())
+                .filter(|g| g.active)
+                .is_some_and(|g| sets.is_empty() || sets.iter().any(|s| g.func_ids.contains(s)));
+            if granted {
+                Ok(Caller {
+                    appid: record.appid.clone(),
+                })
+            } else {
+                let needed: Vec<String> = sets.iter().map(u32::to_string).collect();
+                Err(WxError::new(
+                    code::API_UNAUTHORIZED,
+                    format!(
+                        "api unauthorized: the authorizer did not grant permission set {}",
+                        needed.join(" or ")
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// Checks `component_access_token` (or its alias `access_token`) for a component API.
+pub(crate) fn component(st: &State, q: &Query) -> Result<(), WxError> {
+    let token = q
+        .get("component_access_token")
+        .or_else(|| q.get("access_token"))
+        .map(String::as_str);
+    let record = st.tokens.check(token)?;
+    if record.kind == TokenKind::Component {
+        Ok(())
+    } else {
+        Err(WxError::new(
+            code::INVALID_CREDENTIAL,
+            "invalid credential, access_token is invalid or not latest (component APIs need a component_access_token)",
+        ))
+    }
+}

@@ -1,0 +1,204 @@
+//! The `/sandbox/...` admin API: every admin action of [`crate::Sandbox`] over HTTP, JSON in
+//! and out. Errors are HTTP 400/404 with `{"error": "..."}` (these are not WeChat APIs).
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::App;
+use crate::fault::{Fault, FaultKind};
+
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/sandbox/verify_ticket", post(verify_ticket))
+        .route("/sandbox/authorize", post(authorize))
+        .route("/sandbox/accounts", post(register_account))
+        .route("/sandbox/tokens/revoke", post(revoke_token))
+        .route("/sandbox/tokens/expire", post(expire_token))
+        .route("/sandbox/unauthorize", post(unauthorize))
+        .route("/sandbox/faults", post(inject_fault))
+        .route("/sandbox/counts", get(counts))
+        .route("/sandbox/counts/reset", post(reset_counts))
+        .route("/sandbox/refresh_token/{appid}", get(refresh_token))
+        .route("/sandbox/cards/{code}", get(card))
+}
+
+fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(json!({"error": msg.into()}))).into_response()
+}
+
+/// Parses an admin request body, answering 400 with the serde message on failure.
+pub(super) fn admin_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(admin_error(
+            StatusCode::BAD_REQUEST,
+            format!("bad admin request body: {e}; see docs/sandbox.md for the shape"),
+        ))
+    })
+}
+
+fn done() -> Response {
+    Json(json!({"ok": true})).into_response()
+}
+
+async fn verify_ticket(State(app): State<App>) -> Response {
+    Json(json!({"ticket": app.mint_verify_ticket()})).into_response()
+}
+
+#[derive(Deserialize)]
+struct AuthorizeReq {
+    authorizer_appid: String,
+    #[serde(default)]
+    func_ids: Vec<u32>,
+}
+
+async fn authorize(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<AuthorizeReq>(&body) {
+        Ok(r) => Json(json!({
+            "authorization_code": app.authorize(&r.authorizer_appid, &r.func_ids)
+        }))
+        .into_response(),
+        Err(resp) => *resp,
+    }
+}
+
+#[derive(Deserialize)]
+struct AccountReq {
+    appid: String,
+    #[serde(alias = "secret")]
+    appsecret: String,
+}
+
+async fn register_account(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<AccountReq>(&body) {
+        Ok(r) => {
+            app.register_account(&r.appid, &r.appsecret);
+            done()
+        }
+        Err(resp) => *resp,
+    }
+}
+
+#[derive(Deserialize)]
+struct AppidReq {
+    #[serde(alias = "authorizer_appid")]
+    appid: String,
+}
+
+async fn revoke_token(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<AppidReq>(&body) {
+        Ok(r) => {
+            app.revoke_token(&r.appid);
+            done()
+        }
+        Err(resp) => *resp,
+    }
+}
+
+async fn expire_token(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<AppidReq>(&body) {
+        Ok(r) => {
+            app.expire_token(&r.appid);
+            done()
+        }
+        Err(resp) => *resp,
+    }
+}
+
+async fn unauthorize(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<AppidReq>(&body) {
+        Ok(r) => {
+            app.unauthorize(&r.appid);
+            done()
+        }
+        Err(resp) => *resp,
+    }
+}
+
+/// `{"path": "...", "times": 1, "kind": "errcode", "errcode": -1, "errmsg": "..."}` and the
+/// other kinds (`http_status` + `status`, `html`, `garbage`, `huge_body` + `bytes`,
+/// `delay` + `millis`).
+#[derive(Deserialize)]
+struct FaultReq {
+    path: String,
+    #[serde(default = "one")]
+    times: u32,
+    #[serde(flatten)]
+    kind: FaultKindReq,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum FaultKindReq {
+    Errcode {
+        errcode: i64,
+        #[serde(default)]
+        errmsg: String,
+    },
+    HttpStatus {
+        status: u16,
+    },
+    Html,
+    Garbage,
+    HugeBody {
+        bytes: usize,
+    },
+    Delay {
+        millis: u64,
+    },
+}
+
+async fn inject_fault(State(app): State<App>, body: Bytes) -> Response {
+    let req = match admin_body::<FaultReq>(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    let kind = match req.kind {
+        FaultKindReq::Errcode { errcode, errmsg } => FaultKind::Errcode(errcode, errmsg),
+        FaultKindReq::HttpStatus { status } => FaultKind::HttpStatus(status),
+        FaultKindReq::Html => FaultKind::Html,
+        FaultKindReq::Garbage => FaultKind::Garbage,
+        FaultKindReq::HugeBody { bytes } => FaultKind::HugeBody(bytes),
+        FaultKindReq::Delay { millis } => FaultKind::Delay(Duration::from_millis(millis)),
+    };
+    app.inject_fault(Fault::new(req.path, kind).times(req.times));
+    done()
+}
+
+async fn counts(State(app): State<App>) -> Response {
+    Json(app.counts()).into_response()
+}
+
+async fn reset_counts(State(app): State<App>) -> Response {
+    app.reset_counts();
+    done()
+}
+
+async fn refresh_token(State(app): State<App>, Path(appid): Path<String>) -> Response {
+    match app.current_refresh_token(&appid) {
+        Some(token) => Json(json!({"refresh_token": token})).into_response(),
+        None => admin_error(
+            StatusCode::NOT_FOUND,
+            format!("no current refresh token for {appid}: authorize it and exchange the code first"),
+        ),
+    }
+}
+
+async fn card(State(app): State<App>, Path(code): Path<String>) -> Response {
+    match app.card(&code) {
+        Some(card) => Json(serde_json::to_value(card).unwrap_or(Value::Null)).into_response(),
+        None => admin_error(StatusCode::NOT_FOUND, format!("no card with code {code}")),
+    }
+}

@@ -1,0 +1,95 @@
+//! Direct-mode (self-built account) token APIs and the `wx_card` api_ticket.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::extract::WxQuery;
+use super::{App, Query, access, wx_post};
+use crate::ids;
+use crate::state::Shared;
+use crate::state::tokens::TokenKind;
+use crate::wire::{WxError, WxResult, code, json_object, ok_with, required_str, respond};
+
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/cgi-bin/stable_token", wx_post(stable_token))
+        .route("/cgi-bin/token", get(classic_token))
+        .route("/cgi-bin/ticket/getticket", get(get_ticket))
+}
+
+/// Checks appid + secret of a direct-mode account.
+fn check_account(app: &Shared, appid: &str, secret: &str) -> Result<(), WxError> {
+    let st = app.lock();
+    let Some(stored) = st.auth.accounts.get(appid).and_then(|a| a.secret.as_deref()) else {
+        return Err(WxError::new(code::INVALID_APPID, "invalid appid"));
+    };
+    if stored == secret {
+        Ok(())
+    } else {
+        Err(WxError::new(code::INVALID_APPSECRET, "invalid appsecret"))
+    }
+}
+
+fn stable_token(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
+    let obj = json_object(body)?;
+    if required_str(&obj, "grant_type")? != "client_credential" {
+        return Err(WxError::new(code::INVALID_GRANT_TYPE, "invalid grant_type"));
+    }
+    let appid = required_str(&obj, "appid")?;
+    let secret = required_str(&obj, "secret")?;
+    let force = match obj.get("force_refresh") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(WxError::new(
+                code::DATA_FORMAT_ERROR,
+                "data format error: force_refresh must be a boolean",
+            ));
+        }
+    };
+    check_account(app, appid, secret)?;
+    let mut st = app.lock();
+    if !force && let Some((token, left)) = st.tokens.current(appid, TokenKind::Direct) {
+        return Ok(json!({"access_token": token, "expires_in": left.as_secs()}));
+    }
+    let ttl = app.config.token_ttl;
+    let token = st.tokens.issue(appid, TokenKind::Direct, ttl);
+    Ok(json!({"access_token": token, "expires_in": ttl.as_secs()}))
+}
+
+/// `GET /cgi-bin/token?grant_type=client_credential&appid=…&secret=…` (always a new token).
+async fn classic_token(State(app): State<App>, WxQuery(q): WxQuery) -> Response {
+    respond((|| {
+        if q.get("grant_type").map(String::as_str) != Some("client_credential") {
+            return Err(WxError::new(code::INVALID_GRANT_TYPE, "invalid grant_type"));
+        }
+        let appid = q.get("appid").map_or("", String::as_str);
+        let secret = q.get("secret").map_or("", String::as_str);
+        check_account(&app, appid, secret)?;
+        let ttl = app.config.token_ttl;
+        let token = app.lock().tokens.issue(appid, TokenKind::Direct, ttl);
+        Ok(json!({"access_token": token, "expires_in": ttl.as_secs()}))
+    })())
+}
+
+/// `GET /cgi-bin/ticket/getticket?access_token=…&type=wx_card` (M1).
+async fn get_ticket(State(app): State<App>, WxQuery(q): WxQuery) -> Response {
+    respond((|| {
+        let st = app.lock();
+        access::business(&st, &q, &[])?;
+        match q.get("type").map(String::as_str) {
+            Some("wx_card" | "jsapi") => Ok(ok_with(json!({
+                "ticket": ids::alphanumeric(86),
+                "expires_in": 7200,
+            }))),
+            _ => Err(WxError::new(
+                code::INVALID_ARGS,
+                "invalid args: type must be wx_card or jsapi",
+            )),
+        }
+    })())
+}

@@ -1,0 +1,103 @@
+//! The HTTP surface: WeChat endpoints by area, the `/sandbox/...` admin API, and the
+//! counting / fault-injection layer in front of them.
+
+mod access;
+mod admin;
+mod component;
+mod direct;
+mod extract;
+mod insert;
+mod platform;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
+
+use crate::fault::FaultKind;
+use crate::state::Shared;
+use crate::wire::{WxError, WxResult, code, respond};
+use extract::{WxBody, WxQuery};
+
+/// Router state: the shared sandbox.
+pub(crate) type App = Arc<Shared>;
+
+/// Query-string parameters of a call.
+pub(crate) type Query = HashMap<String, String>;
+
+/// A WeChat endpoint taking a query and a raw body (parsed after the token check).
+pub(crate) type Endpoint = fn(&Shared, &Query, &Bytes) -> WxResult;
+
+/// `POST` route for an [`Endpoint`].
+pub(crate) fn wx_post(endpoint: Endpoint) -> MethodRouter<App> {
+    post(
+        move |State(app): State<App>, WxQuery(q): WxQuery, body: Result<WxBody, WxError>| async move {
+            match body {
+                Ok(WxBody(bytes)) => respond(endpoint(&app, &q, &bytes)),
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+}
+
+/// Builds the whole router.
+pub(crate) fn router(shared: App) -> Router {
+    let limit = shared.config.body_limit;
+    Router::new()
+        .merge(component::routes())
+        .merge(direct::routes())
+        .merge(platform::routes())
+        .merge(insert::routes())
+        .merge(admin::routes())
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(shared.clone(), count_and_fault))
+        .with_state(shared)
+}
+
+/// Admin endpoints are neither counted nor faultable, except the PDF downloads, which
+/// stand for a WeChat-hosted resource.
+fn is_tracked(path: &str) -> bool {
+    !path.starts_with("/sandbox/") || path.starts_with("/sandbox/pdf/")
+}
+
+async fn count_and_fault(State(app): State<App>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if !is_tracked(&path) {
+        return next.run(req).await;
+    }
+    let fault = {
+        let mut st = app.lock();
+        *st.counts.entry(path.clone()).or_default() += 1;
+        st.take_fault(&path)
+    };
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    if let Some(response) = fault.kind.response() {
+        return response;
+    }
+    if let FaultKind::Delay(d) = fault.kind {
+        tokio::time::sleep(d).await;
+    }
+    next.run(req).await
+}
+
+async fn unknown_path() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(WxError::new(code::INVALID_URL, "invalid url domain or path").to_json()),
+    )
+        .into_response()
+}
+
+async fn wrong_method() -> Response {
+    WxError::new(code::REQUIRE_POST, "require POST method").into_response()
+}

@@ -1,0 +1,145 @@
+//! Inserted invoice cards and their reimbursement status.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::ids;
+use crate::wire::{WxError, code};
+
+/// The `reimburse_status` of an inserted invoice card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum CardStatus {
+    /// `INVOICE_REIMBURSE_INIT`: in the wallet, may be submitted.
+    #[serde(rename = "INVOICE_REIMBURSE_INIT")]
+    Init,
+    /// `INVOICE_REIMBURSE_LOCK`: locked in a reimburser's expense flow.
+    #[serde(rename = "INVOICE_REIMBURSE_LOCK")]
+    Lock,
+    /// `INVOICE_REIMBURSE_CLOSURE`: reimbursed, final.
+    #[serde(rename = "INVOICE_REIMBURSE_CLOSURE")]
+    Closure,
+    /// `INVOICE_REIMBURSE_CANCEL`: red-flushed / voided by the platform, final.
+    #[serde(rename = "INVOICE_REIMBURSE_CANCEL")]
+    Cancel,
+}
+
+impl CardStatus {
+    /// The wire spelling, e.g. `INVOICE_REIMBURSE_INIT`.
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            Self::Init => "INVOICE_REIMBURSE_INIT",
+            Self::Lock => "INVOICE_REIMBURSE_LOCK",
+            Self::Closure => "INVOICE_REIMBURSE_CLOSURE",
+            Self::Cancel => "INVOICE_REIMBURSE_CANCEL",
+        }
+    }
+
+    /// Parses the wire spelling.
+    pub fn from_wire(s: &str) -> Option<Self> {
+        match s {
+            "INVOICE_REIMBURSE_INIT" => Some(Self::Init),
+            "INVOICE_REIMBURSE_LOCK" => Some(Self::Lock),
+            "INVOICE_REIMBURSE_CLOSURE" => Some(Self::Closure),
+            "INVOICE_REIMBURSE_CANCEL" => Some(Self::Cancel),
+            _ => None,
+        }
+    }
+}
+
+/// A copy of an inserted invoice card's state, for assertions in tests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CardSnapshot {
+    /// The card code returned by `card/invoice/insert`.
+    pub code: String,
+    /// The `encrypt_code` a reimburser would receive for this card.
+    pub encrypt_code: String,
+    /// The merchant's `order_id`.
+    pub order_id: String,
+    /// The invoice template id.
+    pub card_id: String,
+    /// The body `appid` of the insert: the appid the order was authorized with.
+    pub appid: String,
+    /// The account whose token inserted the card (the invoicing platform).
+    pub platform_appid: String,
+    /// The user's openid under the platform account.
+    pub openid: String,
+    /// The current reimbursement status.
+    pub status: CardStatus,
+    /// The reimburser appid holding the lock, while `status` is `Lock`.
+    pub locked_by: Option<String>,
+    /// `card_ext.user_card.invoice_user_data` exactly as inserted.
+    pub fields: Value,
+}
+
+/// All cards, plus the uniqueness indexes insert checks.
+#[derive(Debug, Default)]
+pub(crate) struct Cards {
+    pub by_code: HashMap<String, CardSnapshot>,
+    pub by_encrypt_code: HashMap<String, String>,
+    /// (body appid, order_id) of every inserted card.
+    pub orders: HashSet<(String, String)>,
+    /// (billing_code, billing_no) of every inserted card.
+    pub billing: HashSet<(String, String)>,
+    /// openid per (platform appid, simulated user).
+    openids: HashMap<(String, String), String>,
+}
+
+impl Cards {
+    /// The stable openid of `user` under `appid`.
+    pub(crate) fn openid(&mut self, appid: &str, user: &str) -> String {
+        self.openids
+            .entry((appid.to_owned(), user.to_owned()))
+            .or_insert_with(ids::openid)
+            .clone()
+    }
+
+    /// A card code not used yet.
+    pub(crate) fn fresh_code(&self) -> String {
+        loop {
+            let c = ids::digits(12);
+            if !self.by_code.contains_key(&c) {
+                return c;
+            }
+        }
+    }
+
+    /// Stores a new card.
+    pub(crate) fn insert(&mut self, card: CardSnapshot, billing: (String, String)) {
+        self.orders.insert((card.appid.clone(), card.order_id.clone()));
+        self.billing.insert(billing);
+        self.by_encrypt_code
+            .insert(card.encrypt_code.clone(), card.code.clone());
+        self.by_code.insert(card.code.clone(), card);
+    }
+}
+
+/// Status changes the invoicing platform may make with `platform/updatestatus`:
+/// INIT/LOCK → CANCEL (red-flush), INIT/LOCK → CLOSURE (reimbursed elsewhere), INIT → INIT.
+/// Final states answer 72060 (CANCEL) / 72061 (CLOSURE); anything else 72024.
+pub(crate) fn platform_change(from: CardStatus, to: CardStatus) -> Result<(), WxError> {
+    match (from, to) {
+        (CardStatus::Cancel, _) => Err(cancelled()),
+        (CardStatus::Closure, _) => Err(closed()),
+        (_, CardStatus::Cancel | CardStatus::Closure) | (CardStatus::Init, CardStatus::Init) => Ok(()),
+        (CardStatus::Lock, CardStatus::Init) => Err(WxError::new(
+            code::INVOICE_STATUS_ERROR,
+            "invoice status error: only the reimburser holding the lock can unlock it",
+        )),
+        (_, CardStatus::Lock) => Err(WxError::new(
+            code::INVOICE_STATUS_ERROR,
+            "invoice status error: the platform cannot lock a card",
+        )),
+    }
+}
+
+pub(crate) fn cancelled() -> WxError {
+    WxError::new(code::INVOICE_CANCELLED, "invoice cancelled")
+}
+
+pub(crate) fn closed() -> WxError {
+    WxError::new(code::INVOICE_CLOSED, "invoice closed")
+}
