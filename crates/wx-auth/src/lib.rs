@@ -60,7 +60,7 @@ pub use store::{
     AuthorizerRecord, AuthorizerStatus, MemoryStore, StoreError, TokenKey, TokenKind, TokenStore, VerifyTicket,
 };
 pub use token::AccessToken;
-pub use token_cache::RefreshMode;
+pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
 
 /// Permission-set ids (`funcscope_category.id`) the invoice APIs need.
 pub mod permissions {

@@ -7,6 +7,7 @@
 //! that WeChat could serve.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -30,13 +31,19 @@ pub enum RefreshMode {
     ReadOnly,
 }
 
-/// Tunables of the cache, set through the builders of the token sources.
+/// Tunables of a [`TokenCache`]; the builders of the token sources set them.
 #[derive(Debug, Clone)]
-pub(crate) struct CacheSettings {
+#[non_exhaustive]
+pub struct CacheSettings {
+    /// Refresh this long before expiry (capped at half a token's lifetime). Default 5 minutes.
     pub margin: Duration,
+    /// How long the cross-process refresh lock is held at most. Default 20 s.
     pub lock_ttl: Duration,
+    /// How long a caller waits for someone else's refresh. Default 30 s.
     pub wait_budget: Duration,
+    /// Most tokens kept in the in-process L1. Default 10 000.
     pub l1_capacity: usize,
+    /// Refresh, or only read what a refresher wrote.
     pub mode: RefreshMode,
 }
 
@@ -54,8 +61,11 @@ impl Default for CacheSettings {
 
 type Flight = Arc<OnceCell<Result<AccessToken, AuthError>>>;
 
-/// See the module documentation.
-pub(crate) struct TokenCache {
+/// The caching engine behind every token source, public for credentials of the same shape
+/// (e.g. the `wx_card` ticket): an in-process L1 in front of a [`TokenStore`], one load per
+/// key in the process (single-flight), the store's lock across processes, and degradation to
+/// local refresh when the store is down.
+pub struct TokenCache {
     store: Arc<dyn TokenStore>,
     settings: CacheSettings,
     l1: Mutex<HashMap<TokenKey, AccessToken>>,
@@ -78,7 +88,8 @@ impl std::fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    pub(crate) fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
+    /// A cache over `store`.
+    pub fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
         Self {
             store,
             settings,
@@ -87,12 +98,13 @@ impl TokenCache {
         }
     }
 
-    pub(crate) fn store(&self) -> &Arc<dyn TokenStore> {
+    /// The store behind the cache.
+    pub fn store(&self) -> &Arc<dyn TokenStore> {
         &self.store
     }
 
     /// The fresh token of `key` from L1 alone, if any (no I/O).
-    pub(crate) fn cached(&self, key: &TokenKey) -> Option<AccessToken> {
+    pub fn cached(&self, key: &TokenKey) -> Option<AccessToken> {
         lock(&self.l1)
             .get(key)
             .filter(|t| !t.needs_refresh(self.settings.margin))
@@ -117,7 +129,7 @@ impl TokenCache {
     ///
     /// Concurrent callers for the same key share one load; across processes the store's lock
     /// lets one refresh while the others wait and re-read.
-    pub(crate) async fn get<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
+    pub async fn get<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<AccessToken, AuthError>>,
@@ -134,8 +146,8 @@ impl TokenCache {
         result
     }
 
-    /// Forgets `rejected` for `key` in L1 and, if still there, in the store.
-    pub(crate) async fn invalidate(&self, key: &TokenKey, rejected: &AccessToken) -> Result<(), AuthError> {
+    /// Forgets `rejected` for `key` in L1 and, if still there, in the store (compare-and-delete).
+    pub async fn invalidate(&self, key: &TokenKey, rejected: &AccessToken) -> Result<(), AuthError> {
         {
             let mut l1 = lock(&self.l1);
             if l1.get(key) == Some(rejected) {
@@ -155,7 +167,7 @@ impl TokenCache {
     }
 
     /// Writes a token obtained outside the refresh path (e.g. from `api_query_auth`).
-    pub(crate) async fn put(&self, key: &TokenKey, token: &AccessToken) {
+    pub async fn put(&self, key: &TokenKey, token: &AccessToken) {
         self.remember(key, token);
         if let Err(e) = self.store.put_token(key, token).await {
             tracing::warn!(key = %key, error = %e, "token store unavailable; token kept in the in-process cache only");
@@ -280,7 +292,10 @@ fn millis(d: Duration) -> u64 {
 /// A random lock owner, so only the holder can release the lock.
 fn lock_owner() -> String {
     let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::with_capacity(32), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// 25–75 ms: short enough to pick up a refresh quickly, jittered so waiters do not move in step.

@@ -4,9 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
-use wx_auth::TokenSource;
-use wx_auth::transport::{ApiCall, Transport, TransportSettings};
+use wx_auth::transport::{ApiCall, JsonCall, Transport, TransportSettings};
+use wx_auth::{CacheSettings, MemoryStore, TokenCache, TokenSource, TokenStore};
 
 use crate::error::InvoiceError;
 use crate::permission::{self, Requirement};
@@ -29,6 +31,7 @@ struct Inner {
     tokens: Arc<dyn TokenSource>,
     transport: Transport,
     max_pdf_bytes: usize,
+    tickets: TokenCache,
 }
 
 impl fmt::Debug for InvoiceClient {
@@ -47,6 +50,7 @@ pub struct InvoiceClientBuilder {
     tokens: Arc<dyn TokenSource>,
     transport: TransportSettings,
     max_pdf_bytes: usize,
+    ticket_store: Option<Arc<dyn TokenStore>>,
 }
 
 impl fmt::Debug for InvoiceClientBuilder {
@@ -96,14 +100,24 @@ impl InvoiceClientBuilder {
         self
     }
 
+    /// Where `wx_card` tickets are cached (default: a new in-memory store). Share the fleet's
+    /// `RedisStore` so each merchant's ticket is fetched once per expiry across processes.
+    pub fn ticket_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.ticket_store = Some(store);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<InvoiceClient, InvoiceError> {
         let transport = Transport::new(self.transport)?;
+        let store = self.ticket_store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        let tickets = TokenCache::new(store, CacheSettings::default());
         Ok(InvoiceClient {
             inner: Arc::new(Inner {
                 tokens: self.tokens,
                 transport,
                 max_pdf_bytes: self.max_pdf_bytes,
+                tickets,
             }),
         })
     }
@@ -116,6 +130,7 @@ impl InvoiceClient {
             tokens,
             transport: TransportSettings::default(),
             max_pdf_bytes: DEFAULT_MAX_PDF_BYTES,
+            ticket_store: None,
         }
     }
 
@@ -126,6 +141,34 @@ impl InvoiceClient {
 
     pub(crate) fn max_pdf_bytes(&self) -> usize {
         self.inner.max_pdf_bytes
+    }
+
+    pub(crate) fn tickets(&self) -> &TokenCache {
+        &self.inner.tickets
+    }
+
+    /// Sends `call` as `appid` without a permission check (calls no set governs).
+    pub(crate) async fn send_unchecked<C: ApiCall>(
+        &self,
+        appid: &str,
+        call: &C,
+    ) -> Result<C::Output, wx_auth::AuthError> {
+        self.inner.transport.send_as(&*self.inner.tokens, appid, call).await
+    }
+
+    /// POSTs `body` as JSON to `path` as `appid` (see [`InvoiceClient::call`]).
+    pub(crate) async fn post<B, O>(
+        &self,
+        appid: &str,
+        requirement: Requirement,
+        path: &'static str,
+        body: &B,
+    ) -> Result<O, InvoiceError>
+    where
+        B: Serialize + Sync + ?Sized,
+        O: DeserializeOwned + Send,
+    {
+        self.call(appid, requirement, &JsonCall::<_, O>::new(path, body)).await
     }
 
     /// Checks the authorizer's grant, then sends `call` as `appid` (refreshing and retrying

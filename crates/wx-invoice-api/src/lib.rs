@@ -4,6 +4,13 @@
 //! platform's [`AuthorizerTokens`](wx_auth::AuthorizerTokens), a direct-mode source, a fixed
 //! token — so call sites never change when the token strategy does.
 //!
+//! Calls are grouped by the role that makes them: [`InvoiceClient::platform`] (the invoicing
+//! platform: templates, PDFs, insert, status), [`InvoiceClient::merchant`] (authorization page,
+//! authorization data, page settings, titles) and [`InvoiceClient::reimburser`] (read, lock,
+//! close). The most used platform calls are also on the client directly (`insert`,
+//! `upload_pdf`, `get_pdf`, `update_status`). [`permission`] lists which permission set each
+//! call needs from a third-party platform's authorizer; a missing one is refused before sending.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -27,8 +34,13 @@
 
 mod client;
 mod error;
+mod merchant;
 pub mod permission;
 mod platform;
+mod reimburser;
 
 pub use client::{DEFAULT_MAX_PDF_BYTES, InvoiceClient, InvoiceClientBuilder};
 pub use error::InvoiceError;
+pub use merchant::MerchantCalls;
+pub use platform::PlatformCalls;
+pub use reimburser::ReimburserCalls;

@@ -2,6 +2,7 @@
 //! authorization code, importing existing merchants, reading authorizer info, and refreshing
 //! an authorizer's token with its refresh token (with 61023 recovery).
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -76,10 +77,10 @@ impl AuthorizationUrl {
             enc(&self.redirect_uri)
         );
         if let Some(t) = self.auth_type {
-            query.push_str(&format!("&auth_type={t}"));
+            let _ = write!(query, "&auth_type={t}");
         }
         if let Some(b) = &self.biz_appid {
-            query.push_str(&format!("&biz_appid={}", enc(b)));
+            let _ = write!(query, "&biz_appid={}", enc(b));
         }
         match self.page {
             AuthPage::Pc => format!("https://mp.weixin.qq.com/cgi-bin/componentloginpage?{query}"),
@@ -373,11 +374,11 @@ impl Component {
     /// Writes a rotated refresh token: compare-and-set against the one we used, so a slower
     /// process can never put back an older token.
     async fn store_rotated(&self, authorizer_appid: &str, previous: &SecretString, next: SecretString) {
-        if let Some(mut mirrored) = self.records().authorizer(authorizer_appid) {
-            if mirrored.refresh_token.expose_secret() == previous.expose_secret() {
-                mirrored.refresh_token = next.clone();
-                self.records().remember_authorizer(&mirrored);
-            }
+        if let Some(mut mirrored) = self.records().authorizer(authorizer_appid)
+            && mirrored.refresh_token.expose_secret() == previous.expose_secret()
+        {
+            mirrored.refresh_token = next.clone();
+            self.records().remember_authorizer(&mirrored);
         }
         match self
             .durable()
@@ -390,7 +391,7 @@ impl Component {
                 "refresh token changed in the store meanwhile; kept the stored one"
             ),
             Err(e) => {
-                tracing::error!(authorizer_appid, error = %e, "could not store a rotated refresh token; it is held in memory and written on the next success")
+                tracing::error!(authorizer_appid, error = %e, "could not store a rotated refresh token; it is held in memory, and the next refresh after the outage recovers it through api_get_authorizer_list");
             }
         }
     }

@@ -1,0 +1,114 @@
+//! The merchant's calls (spec invoice-api §4, M1–M5, and the title APIs of §6, T1–T3): the
+//! `wx_card` ticket, the user authorization page, querying or rejecting an authorization, the
+//! authorization-page settings, and invoice titles.
+
+mod biz_attr;
+mod title;
+
+use std::time::Duration;
+
+use wx_auth::transport::{ApiCall, CallBody, CallMethod};
+use wx_auth::{AccessToken, TokenKey, TokenKind};
+use wx_invoice_types::{
+    ApiStatus, GetAuthDataRequest, GetAuthDataResponse, GetAuthUrlRequest, GetAuthUrlResponse, RejectInsertRequest,
+    TicketResponse,
+};
+
+use crate::client::InvoiceClient;
+use crate::error::InvoiceError;
+use crate::permission::{E_INVOICE_ONLY, Requirement};
+
+const GET_TICKET: &str = "/cgi-bin/ticket/getticket";
+const GET_AUTH_URL: &str = "/card/invoice/getauthurl";
+const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
+const REJECT_INSERT: &str = "/card/invoice/rejectinsert";
+
+pub(crate) const E_INVOICE: Requirement = Requirement::AnyOf(E_INVOICE_ONLY);
+
+/// The namespace of `wx_card` tickets in the token store (a ticket belongs to the merchant
+/// account, whichever platform asks for it).
+const TICKET_NAMESPACE: &str = "wx_card";
+
+/// M1: `GET cgi-bin/ticket/getticket?type=wx_card`.
+struct GetTicketCall;
+
+impl ApiCall for GetTicketCall {
+    type Output = TicketResponse;
+    fn path(&self) -> &'static str {
+        GET_TICKET
+    }
+    fn method(&self) -> CallMethod {
+        CallMethod::Get
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        vec![("type", "wx_card".to_owned())]
+    }
+    fn body(&self) -> Result<CallBody, serde_json::Error> {
+        Ok(CallBody::Empty)
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+}
+
+/// The merchant's calls, made with the token of `appid` (the merchant's account). Get one from
+/// [`InvoiceClient::merchant`].
+#[derive(Debug, Clone, Copy)]
+pub struct MerchantCalls<'a> {
+    pub(crate) client: &'a InvoiceClient,
+    pub(crate) appid: &'a str,
+}
+
+impl InvoiceClient {
+    /// The merchant's calls, as `appid`.
+    pub fn merchant<'a>(&'a self, appid: &'a str) -> MerchantCalls<'a> {
+        MerchantCalls { client: self, appid }
+    }
+}
+
+impl MerchantCalls<'_> {
+    /// M1: the merchant's `wx_card` api ticket (no permission set is listed for it), cached like a token (one fetch per expiry across
+    /// everyone sharing the builder's `ticket_store`). The value is a secret: see
+    /// [`AccessToken::expose_secret`].
+    pub async fn wx_card_ticket(&self) -> Result<AccessToken, InvoiceError> {
+        let key = TokenKey::new(TICKET_NAMESPACE, self.appid, TokenKind::WxCardTicket);
+        let client = self.client;
+        let appid = self.appid;
+        let ticket = client
+            .tickets()
+            .get(&key, || async move {
+                let out = client.send_unchecked(appid, &GetTicketCall).await?;
+                let ttl = Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0));
+                Ok(AccessToken::new(out.ticket, ttl))
+            })
+            .await?;
+        Ok(ticket)
+    }
+
+    /// M2 `getauthurl`: the page where the user authorizes invoicing for `order_id`. An empty
+    /// `ticket` is filled with [`wx_card_ticket`](Self::wx_card_ticket). Validated first.
+    /// Requires `set_contact` to have been done (else WeChat answers 72063).
+    pub async fn auth_url(&self, request: &GetAuthUrlRequest) -> Result<GetAuthUrlResponse, InvoiceError> {
+        let mut request = request.clone();
+        if request.ticket.is_empty() {
+            request.ticket = self.wx_card_ticket().await?.expose_secret().to_owned();
+        }
+        request.validate()?;
+        self.client.post(self.appid, E_INVOICE, GET_AUTH_URL, &request).await
+    }
+
+    /// M3 `getauthdata`: whether (and with what title) the user authorized `order_id`.
+    pub async fn auth_data(&self, s_pappid: &str, order_id: &str) -> Result<GetAuthDataResponse, InvoiceError> {
+        let body = GetAuthDataRequest::new(s_pappid, order_id);
+        body.validate()?;
+        self.client.post(self.appid, E_INVOICE, GET_AUTH_DATA, &body).await
+    }
+
+    /// M4 `rejectinsert`: refuses to invoice an authorized order (the user is told `reason`).
+    /// Permanent: the order can never be inserted (later inserts fail with 72035).
+    pub async fn reject_insert(&self, request: &RejectInsertRequest) -> Result<(), InvoiceError> {
+        request.validate()?;
+        let _: ApiStatus = self.client.post(self.appid, E_INVOICE, REJECT_INSERT, request).await?;
+        Ok(())
+    }
+}
