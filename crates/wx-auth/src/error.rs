@@ -113,6 +113,12 @@ pub enum AuthError {
         /// How long this caller waited.
         waited_ms: u64,
     },
+    /// A push could not be verified, decrypted or parsed.
+    #[error(transparent)]
+    Push(#[from] crate::push::PushError),
+    /// A decrypted message is not an event this SDK can read.
+    #[error("the pushed message is not a readable event ({0}); keep the raw body for investigation")]
+    Event(String),
     /// The token store failed and there was no way around it.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -4,6 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Component, ComponentConfig, Inner, records::RecordMirror};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
 use crate::store::{MemoryStore, TokenStore};
 use crate::token_cache::{CacheSettings, RefreshMode, TokenCache};
@@ -19,6 +22,7 @@ pub struct ComponentBuilder {
     durable: Option<Arc<dyn TokenStore>>,
     transport: TransportSettings,
     cache: CacheSettings,
+    previous_aes_key: Option<SecretString>,
 }
 
 impl ComponentBuilder {
@@ -29,6 +33,7 @@ impl ComponentBuilder {
             durable: None,
             transport: TransportSettings::default(),
             cache: CacheSettings::default(),
+            previous_aes_key: None,
         }
     }
 
@@ -115,9 +120,15 @@ impl ComponentBuilder {
         self
     }
 
+    /// The EncodingAESKey in use before the current one, during a key change: pushes that fail
+    /// with the current key are tried with this one (WeChat's advice).
+    pub fn previous_encoding_aes_key(mut self, key: SecretString) -> Self {
+        self.previous_aes_key = Some(key);
+        self
+    }
+
     /// Builds the component. Fails on an empty appid or secret, or an unusable API base.
     pub fn build(self) -> Result<Component, AuthError> {
-        use secrecy::ExposeSecret;
         if self.config.component_appid.trim().is_empty() {
             return Err(AuthError::Config("component_appid is empty".into()));
         }
@@ -127,6 +138,17 @@ impl ComponentBuilder {
         let store: Arc<dyn TokenStore> = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let durable = self.durable.unwrap_or_else(|| store.clone());
         let transport = Transport::new(self.transport)?;
+        let mut crypt = MsgCrypt::new(
+            self.config.token.expose_secret(),
+            self.config.encoding_aes_key.expose_secret(),
+            &self.config.component_appid,
+        )
+        .map_err(|e| AuthError::Config(format!("push crypto settings: {e}")))?;
+        if let Some(previous) = &self.previous_aes_key {
+            crypt = crypt
+                .with_previous_key(previous.expose_secret())
+                .map_err(|e| AuthError::Config(format!("previous EncodingAESKey: {e}")))?;
+        }
         Ok(Component {
             inner: Arc::new(Inner {
                 config: self.config,
@@ -134,6 +156,7 @@ impl ComponentBuilder {
                 cache: TokenCache::new(store, self.cache),
                 durable,
                 records: RecordMirror::default(),
+                crypt,
             }),
         })
     }

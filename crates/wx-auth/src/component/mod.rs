@@ -3,6 +3,7 @@
 
 mod authorization;
 mod builder;
+mod pushes;
 mod records;
 mod wire;
 
@@ -62,6 +63,7 @@ struct Inner {
     cache: TokenCache,
     durable: Arc<dyn TokenStore>,
     records: records::RecordMirror,
+    crypt: crate::crypto::MsgCrypt,
 }
 
 impl fmt::Debug for Component {

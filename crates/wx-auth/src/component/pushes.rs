@@ -1,0 +1,80 @@
+//! Pushes to the platform: the authorization-event URL (verify tickets, authorization
+//! changes) and the authorizers' message URL (invoice events), verified, decrypted and acted on.
+
+use wx_invoice_types::InvoiceEvent;
+
+use super::Component;
+use crate::crypto::MsgCrypt;
+use crate::error::AuthError;
+use crate::push::{ComponentEvent, PushError, PushQuery, open_push};
+use crate::store::AuthorizerStatus;
+
+/// How recently a stored authorization must have been written for a repeated (already
+/// exchanged) authorization code to count as handled: the code itself lives one hour.
+const CODE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl Component {
+    /// The message crypto configured for this platform (token, EncodingAESKey, appid).
+    pub fn msg_crypt(&self) -> &MsgCrypt {
+        &self.inner.crypt
+    }
+
+    /// Handles one push to the **authorization event URL**: verifies the signature, decrypts,
+    /// parses and acts on it, then returns the event.
+    ///
+    /// - `component_verify_ticket` → stored (it outlives restarts when the store does);
+    /// - `authorized` / `updateauthorized` → the authorization code is exchanged
+    ///   ([`query_auth`](Self::query_auth)) and tokens and permission sets stored;
+    /// - `unauthorized` → the authorizer is marked revoked: its calls fail fast;
+    /// - anything else is returned untouched.
+    ///
+    /// Handling the same push twice is harmless (WeChat retries; the code also arrives by
+    /// redirect). **The HTTP handler must answer `200` with the body `success`** — within about
+    /// five seconds, or WeChat counts the delivery as failed — whenever this returns `Ok`;
+    /// on `Err` answer an error status so WeChat retries, and log the error (it carries no
+    /// secret).
+    pub async fn handle_push(&self, query: &PushQuery, body: &str) -> Result<ComponentEvent, AuthError> {
+        let event = open_push(&self.inner.crypt, query, body)?;
+        match &event {
+            ComponentEvent::VerifyTicket { ticket, .. } => self.set_verify_ticket(ticket).await?,
+            ComponentEvent::Authorized(change) | ComponentEvent::UpdateAuthorized(change) => {
+                match self.query_auth(&change.authorization_code).await {
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(e.errcode(), Some(61009 | 61010))
+                            && self.recently_stored(&change.authorizer_appid).await =>
+                    {
+                        tracing::info!(authorizer_appid = %change.authorizer_appid, "authorization code already exchanged; push handled before");
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            ComponentEvent::Unauthorized { authorizer_appid, .. } => self.mark_unauthorized(authorizer_appid).await?,
+            other => tracing::info!(event = ?other, "component push passed through"),
+        }
+        Ok(event)
+    }
+
+    /// Opens one encrypted push to the **authorizers' message URL** (where WeChat sends the
+    /// merchants' events to a third-party platform) and parses it as an invoice event
+    /// (`user_authorize_invoice`, `update_invoice_status`, `submit_invoice_title`, or
+    /// [`InvoiceEvent::Other`]). Reply `success` as for [`handle_push`](Self::handle_push);
+    /// de-duplicate on the order id or card code, since WeChat retries.
+    pub fn open_message(&self, query: &PushQuery, body: &str) -> Result<InvoiceEvent, AuthError> {
+        let msg_signature = query.msg_signature.as_deref().ok_or(PushError::MissingMsgSignature)?;
+        let plaintext = self
+            .inner
+            .crypt
+            .decrypt(msg_signature, &query.timestamp, &query.nonce, body)
+            .map_err(PushError::from)?;
+        InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))
+    }
+
+    async fn recently_stored(&self, authorizer_appid: &str) -> bool {
+        matches!(
+            self.load_record(authorizer_appid).await,
+            Ok(Some(r)) if r.status == AuthorizerStatus::Authorized
+                && r.updated_at.elapsed().is_ok_and(|age| age < CODE_LIFETIME)
+        )
+    }
+}
