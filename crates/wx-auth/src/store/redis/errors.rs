@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use redis::{ErrorKind, RedisError};
+use redis::{ErrorKind, RedisError, ServerErrorKind};
 
 use crate::store::StoreError;
 
@@ -39,13 +39,23 @@ pub(crate) fn from_redis(op: &'static str, e: &RedisError) -> StoreError {
             BACKEND,
             format!("{op} failed: authentication failed; check the user name and password of the Redis URL"),
         ),
-        _ => StoreError::unavailable(
+        ErrorKind::Server(ServerErrorKind::NoPerm) => StoreError::unavailable(
             BACKEND,
             format!(
-                "{op} failed: {} ({code}); check the Redis server and its logs",
-                e.category()
+                "{op} failed: the Redis user may not run this command or touch this key (NOPERM); \
+                 grant the ACL listed in docs/redis.md"
             ),
         ),
+        _ => {
+            let category = match e.category() {
+                "" => "server error",
+                named => named,
+            };
+            StoreError::unavailable(
+                BACKEND,
+                format!("{op} failed: {category} ({code}); check the Redis server and its logs"),
+            )
+        }
     }
 }
 

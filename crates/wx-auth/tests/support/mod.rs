@@ -1,0 +1,6 @@
+//! Helpers shared by the integration tests of `wx-auth`.
+//!
+//! Each test binary uses a subset of them.
+#![allow(dead_code)]
+
+pub mod redis;
