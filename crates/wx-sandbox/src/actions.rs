@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::events::SandboxEvent;
 use crate::fault::Fault;
 use crate::state::Shared;
 use crate::state::cards::CardSnapshot;
+use crate::state::component::GrantChange;
 use crate::state::tokens::TokenKind;
 
 impl Shared {
@@ -12,9 +14,30 @@ impl Shared {
         self.lock().tickets.mint()
     }
 
+    /// Mints a ticket and emits it as a `component_verify_ticket` push.
+    pub(crate) fn push_verify_ticket(&self) -> String {
+        let mut st = self.lock();
+        let ticket = st.tickets.mint();
+        st.emit(SandboxEvent::ComponentVerifyTicket { ticket: ticket.clone() });
+        ticket
+    }
+
     pub(crate) fn authorize(&self, authorizer_appid: &str, func_ids: &[u32]) -> String {
         let ttl = self.config.auth_code_ttl;
-        let (code, _change) = self.lock().auth.authorize(authorizer_appid, func_ids, ttl);
+        let mut st = self.lock();
+        let (code, change) = st.auth.authorize(authorizer_appid, func_ids, ttl);
+        let (authorizer_appid, authorization_code) = (authorizer_appid.to_owned(), code.clone());
+        match change {
+            GrantChange::New => st.emit(SandboxEvent::Authorized {
+                authorizer_appid,
+                authorization_code,
+            }),
+            GrantChange::Updated => st.emit(SandboxEvent::UpdateAuthorized {
+                authorizer_appid,
+                authorization_code,
+            }),
+            GrantChange::Unchanged => {}
+        }
         code
     }
 
@@ -32,7 +55,11 @@ impl Shared {
 
     pub(crate) fn unauthorize(&self, authorizer_appid: &str) {
         let mut st = self.lock();
-        st.auth.unauthorize(authorizer_appid);
+        if st.auth.unauthorize(authorizer_appid) {
+            st.emit(SandboxEvent::Unauthorized {
+                authorizer_appid: authorizer_appid.to_owned(),
+            });
+        }
         st.tokens.revoke_kind(authorizer_appid, TokenKind::Authorizer);
     }
 

@@ -18,6 +18,9 @@ pub enum SandboxError {
     /// The socket was bound but its local address could not be read.
     #[error("could not read the sandbox's local address: {0}; retry, or bind an explicit port")]
     LocalAddr(#[source] std::io::Error),
+    /// An admin action named something the sandbox does not know.
+    #[error("{0}")]
+    NotFound(String),
     /// A builder setting is invalid.
     #[error("invalid sandbox setting: {0}")]
     InvalidSetting(String),

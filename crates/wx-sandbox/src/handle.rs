@@ -11,10 +11,12 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, SandboxBuilder};
 use crate::error::SandboxError;
+use crate::events::SandboxEvent;
 use crate::fault::Fault;
 use crate::routes;
 use crate::state::Shared;
 use crate::state::cards::CardSnapshot;
+use crate::user::UserAuthorization;
 
 /// A running sandbox. Cheap to clone; the server keeps running while any clone lives (or
 /// until [`Sandbox::shutdown`]); dropping the last clone stops it.
@@ -119,9 +121,16 @@ impl Sandbox {
         self.inner.shared.mint_verify_ticket()
     }
 
+    /// Mints a new ticket and pushes it (`InfoType = component_verify_ticket`) to the push
+    /// URL, if one is configured; it is recorded in [`Sandbox::events`] either way.
+    pub fn push_verify_ticket(&self) -> String {
+        self.inner.shared.push_verify_ticket()
+    }
+
     /// Simulates a merchant admin confirming the authorization page: creates the account if
     /// needed, records the granted permission sets and returns the authorization code for
-    /// `api_query_auth` (valid for the auth-code TTL, single use).
+    /// `api_query_auth` (valid for the auth-code TTL, single use). Emits `authorized` for a
+    /// new grant, `updateauthorized` when the permission sets changed, nothing otherwise.
     pub fn authorize(&self, authorizer_appid: &str, func_ids: &[u32]) -> String {
         self.inner.shared.authorize(authorizer_appid, func_ids)
     }
@@ -177,6 +186,24 @@ impl Sandbox {
     /// The state of the card with this card `code`, if one was inserted.
     pub fn card(&self, code: &str) -> Option<CardSnapshot> {
         self.inner.shared.card(code)
+    }
+
+    /// Simulates a user confirming an order's authorization page: getauthdata then says
+    /// `auth success`, insert accepts the order in strict mode, the card's openid is this
+    /// user's, and `user_authorize_invoice` is emitted. Returns the user's openid under the
+    /// merchant. Fails if no merchant opened that order with getauthurl.
+    pub fn user_authorize(&self, auth: &UserAuthorization) -> Result<String, SandboxError> {
+        self.inner.shared.user_authorize(auth)
+    }
+
+    /// The `s_pappid` of an invoicing platform appid (the same `seturl` returns).
+    pub fn s_pappid(&self, platform_appid: &str) -> String {
+        self.inner.shared.lock().platforms.s_pappid(platform_appid)
+    }
+
+    /// Every event emitted so far (what WeChat would push), oldest first.
+    pub fn events(&self) -> Vec<SandboxEvent> {
+        self.inner.shared.lock().events.clone()
     }
 
     /// Stops serving (even if other clones exist) and waits up to 5 s for open connections.

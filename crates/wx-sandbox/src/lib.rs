@@ -27,19 +27,23 @@
 mod actions;
 mod config;
 mod error;
+mod events;
 mod fault;
 mod handle;
 mod ids;
 mod insert_body;
 mod routes;
 mod state;
+mod user;
 mod wire;
 
 pub use config::SandboxBuilder;
 pub use error::SandboxError;
+pub use events::SandboxEvent;
 pub use fault::{Fault, FaultKind};
 pub use handle::Sandbox;
 pub use state::cards::{CardSnapshot, CardStatus};
+pub use user::UserAuthorization;
 
 /// Default component (third-party platform) appid.
 pub const DEFAULT_COMPONENT_APPID: &str = "wx0123456789abcdef";

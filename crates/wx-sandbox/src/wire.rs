@@ -31,6 +31,17 @@ pub(crate) mod code {
     pub const INVOICE_STATUS_ERROR: i64 = 72024;
     pub const INVOICE_ACTION_ERROR: i64 = 72027;
     pub const INVALID_PARAMS: i64 = 72031;
+    pub const INVALID_SERIAL_CODE: i64 = 40056;
+    pub const NEVER_SET_PAY_MCH: i64 = 72028;
+    pub const NEVER_SET_AUTH_FIELD: i64 = 72029;
+    pub const INVALID_MCHID: i64 = 72030;
+    pub const BIZ_REJECT_INSERT: i64 = 72035;
+    pub const INVOICE_OWNER_ERROR: i64 = 72037;
+    pub const MUST_LOCK_FIRST: i64 = 72039;
+    pub const SCAN_TEXT_OUT_OF_TIME: i64 = 72044;
+    pub const CONTACT_EMPTY: i64 = 72063;
+    pub const INVOICE_LOCKED_BY_OTHERS: i64 = 72023;
+    pub const INVALID_CARD: i64 = 40078;
     pub const ORDER_NEVER_AUTH: i64 = 72038;
     pub const INVOICE_PDF_ERROR: i64 = 72040;
     pub const BILLING_REPEATED: i64 = 72042;
@@ -147,4 +158,30 @@ pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// An optional field that, when present and not null, must be a string (72031 otherwise).
+pub(crate) fn optional_invoice_str<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, WxError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid_param(key, "must be a string")),
+    }
+}
+
+/// A required integer field (72031 otherwise).
+pub(crate) fn invoice_int(obj: &Map<String, Value>, key: &str) -> Result<i64, WxError> {
+    match obj.get(key) {
+        Some(v) => v.as_i64().ok_or_else(|| invalid_param(key, "must be an integer")),
+        None => Err(invalid_param(key, "is missing")),
+    }
+}
+
+/// A required JSON object field (72031 otherwise).
+pub(crate) fn invoice_obj<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a Map<String, Value>, WxError> {
+    match obj.get(key) {
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(invalid_param(key, "must be an object")),
+        None => Err(invalid_param(key, "is missing")),
+    }
 }

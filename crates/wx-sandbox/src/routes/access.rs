@@ -14,6 +14,7 @@ pub(crate) const SETS_INVOICE: &[u32] = &[26];
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub appid: String,
+    pub kind: TokenKind,
 }
 
 /// Checks `access_token` for a business API. `sets`: permission sets of which an
@@ -27,6 +28,7 @@ pub(crate) fn business(st: &State, q: &Query, sets: &[u32]) -> Result<Caller, Wx
         )),
         TokenKind::Direct => Ok(Caller {
             appid: record.appid.clone(),
+            kind: record.kind,
         }),
         TokenKind::Authorizer => {
             let granted = st
@@ -39,6 +41,7 @@ pub(crate) fn business(st: &State, q: &Query, sets: &[u32]) -> Result<Caller, Wx
             if granted {
                 Ok(Caller {
                     appid: record.appid.clone(),
+                    kind: record.kind,
                 })
             } else {
                 let needed: Vec<String> = sets.iter().map(u32::to_string).collect();

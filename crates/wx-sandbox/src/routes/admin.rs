@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::App;
 use crate::fault::{Fault, FaultKind};
+use crate::user::UserAuthorization;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -29,6 +30,8 @@ pub(super) fn routes() -> Router<App> {
         .route("/sandbox/counts/reset", post(reset_counts))
         .route("/sandbox/refresh_token/{appid}", get(refresh_token))
         .route("/sandbox/cards/{code}", get(card))
+        .route("/sandbox/user_authorize", post(user_authorize))
+        .route("/sandbox/events", get(events))
 }
 
 fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
@@ -201,4 +204,19 @@ async fn card(State(app): State<App>, Path(code): Path<String>) -> Response {
         Some(card) => Json(serde_json::to_value(card).unwrap_or(Value::Null)).into_response(),
         None => admin_error(StatusCode::NOT_FOUND, format!("no card with code {code}")),
     }
+}
+
+async fn user_authorize(State(app): State<App>, body: Bytes) -> Response {
+    let req = match admin_body::<UserAuthorization>(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    match app.user_authorize(&req) {
+        Ok(openid) => Json(json!({"openid": openid})).into_response(),
+        Err(e) => admin_error(StatusCode::NOT_FOUND, e.to_string()),
+    }
+}
+
+async fn events(State(app): State<App>) -> Response {
+    Json(app.lock().events.clone()).into_response()
 }

@@ -59,7 +59,7 @@ fn start_push_ticket(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     check_secret(&app.config, &obj, "component_secret")?;
-    app.lock().tickets.mint();
+    app.push_verify_ticket();
     Ok(ok_with(Value::Null))
 }
 

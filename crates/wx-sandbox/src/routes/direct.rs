@@ -79,13 +79,15 @@ async fn classic_token(State(app): State<App>, WxQuery(q): WxQuery) -> Response 
 /// `GET /cgi-bin/ticket/getticket?access_token=…&type=wx_card` (M1).
 async fn get_ticket(State(app): State<App>, WxQuery(q): WxQuery) -> Response {
     respond((|| {
-        let st = app.lock();
-        access::business(&st, &q, &[])?;
+        let mut st = app.lock();
+        let caller = access::business(&st, &q, &[])?;
         match q.get("type").map(String::as_str) {
-            Some("wx_card" | "jsapi") => Ok(ok_with(json!({
-                "ticket": ids::alphanumeric(86),
-                "expires_in": 7200,
-            }))),
+            Some("wx_card" | "jsapi") => {
+                let ticket = ids::alphanumeric(86);
+                let ttl = std::time::Duration::from_secs(7200);
+                st.merchants.remember_ticket(&ticket, &caller.appid, ttl);
+                Ok(ok_with(json!({"ticket": ticket, "expires_in": ttl.as_secs()})))
+            }
             _ => Err(WxError::new(
                 code::INVALID_ARGS,
                 "invalid args: type must be wx_card or jsapi",

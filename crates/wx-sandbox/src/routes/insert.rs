@@ -9,6 +9,7 @@ use crate::ids;
 use crate::insert_body;
 use crate::state::Shared;
 use crate::state::cards::{CardSnapshot, CardStatus};
+use crate::state::merchant::OrderState;
 use crate::wire::{WxError, WxResult, code, json_object, ok_with};
 
 pub(super) fn routes() -> Router<App> {
@@ -30,6 +31,34 @@ fn insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
             "order_id repeated, please check order_id",
         ));
     }
+    let order = st.merchants.orders.get(&order_key);
+    if order.is_some_and(|o| o.state == OrderState::Rejected) {
+        return Err(WxError::new(code::BIZ_REJECT_INSERT, "biz reject insert"));
+    }
+    let authorized_user = order.and_then(|o| match &o.state {
+        OrderState::Authorized { user, .. } if o.platform_appid == caller.appid => Some(user.clone()),
+        _ => None,
+    });
+    if app.config.strict_orders {
+        if authorized_user.is_none() {
+            return Err(WxError::new(
+                code::ORDER_NEVER_AUTH,
+                "invoice order never auth: no user authorized this order_id for this appid and platform",
+            ));
+        }
+        let owns_template = st
+            .platforms
+            .templates
+            .get(&req.card_id)
+            .is_some_and(|t| t.owner == caller.appid);
+        if !owns_template {
+            return Err(WxError::new(
+                code::INVALID_CARD,
+                "invalid card status: card_id is not a template this account created with platform/createcard",
+            ));
+        }
+    }
+    let user = authorized_user.unwrap_or_else(|| DEFAULT_USER.to_owned());
     st.media.check(&caller.appid, &req.pdf_media_id)?;
     if let Some(trip) = &req.trip_pdf_media_id {
         st.media.check(&caller.appid, trip)?;
@@ -41,7 +70,7 @@ fn insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
             "billing_code and billing_no repeated",
         ));
     }
-    let openid = st.cards.openid(&caller.appid, DEFAULT_USER);
+    let openid = st.cards.openid(&caller.appid, &user);
     let card_code = st.cards.fresh_code();
     let card = CardSnapshot {
         code: card_code.clone(),
@@ -54,6 +83,7 @@ fn insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
         status: CardStatus::Init,
         locked_by: None,
         fields: req.user_data,
+        user,
     };
     st.cards.insert(card, billing);
     Ok(ok_with(json!({"code": card_code, "openid": openid})))

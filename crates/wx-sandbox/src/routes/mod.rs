@@ -7,7 +7,11 @@ mod component;
 mod direct;
 mod extract;
 mod insert;
+mod merchant;
 mod platform;
+mod reimburse;
+mod templates;
+mod title;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +28,7 @@ use crate::fault::FaultKind;
 use crate::state::Shared;
 use crate::wire::{WxError, WxResult, code, respond};
 use extract::{WxBody, WxQuery};
+pub(crate) use insert::DEFAULT_USER;
 
 /// Router state: the shared sandbox.
 pub(crate) type App = Arc<Shared>;
@@ -54,6 +59,10 @@ pub(crate) fn router(shared: App) -> Router {
         .merge(direct::routes())
         .merge(platform::routes())
         .merge(insert::routes())
+        .merge(templates::routes())
+        .merge(merchant::routes())
+        .merge(reimburse::routes())
+        .merge(title::routes())
         .merge(admin::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)

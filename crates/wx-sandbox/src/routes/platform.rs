@@ -140,9 +140,14 @@ fn update_status(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
             )
         })?;
     platform_change(card.status, wanted)?;
+    let changed = card.status != wanted;
     card.status = wanted;
     if wanted != CardStatus::Lock {
         card.locked_by = None;
+    }
+    if changed {
+        let card = card.clone();
+        st.card_status_changed(&card);
     }
     Ok(ok())
 }

@@ -73,6 +73,9 @@ pub struct CardSnapshot {
     pub locked_by: Option<String>,
     /// `card_ext.user_card.invoice_user_data` exactly as inserted.
     pub fields: Value,
+    /// The simulated user holding the card.
+    #[serde(skip)]
+    pub(crate) user: String,
 }
 
 /// All cards, plus the uniqueness indexes insert checks.
@@ -142,4 +145,30 @@ pub(crate) fn cancelled() -> WxError {
 
 pub(crate) fn closed() -> WxError {
     WxError::new(code::INVOICE_CLOSED, "invoice closed")
+}
+
+/// Status changes a reimburser may make (R3/R4): INIT → LOCK, LOCK → INIT / CLOSURE by the
+/// lock holder, same-state no-ops. CLOSURE without a lock → 72039; a lock held by another
+/// reimburser → 72023; CANCEL is the platform's → 72024; final states → 72060 / 72061.
+pub(crate) fn reimburser_change(card: &CardSnapshot, reimburser: &str, to: CardStatus) -> Result<(), WxError> {
+    let holder_ok = || match &card.locked_by {
+        Some(holder) if holder != reimburser => Err(WxError::new(
+            code::INVOICE_LOCKED_BY_OTHERS,
+            "invoice has been lock by others",
+        )),
+        _ => Ok(()),
+    };
+    match (card.status, to) {
+        (CardStatus::Cancel, _) => Err(cancelled()),
+        (CardStatus::Closure, _) => Err(closed()),
+        (_, CardStatus::Cancel) => Err(WxError::new(
+            code::INVOICE_STATUS_ERROR,
+            "invoice status error: only the invoicing platform can cancel a card",
+        )),
+        (CardStatus::Init, CardStatus::Init | CardStatus::Lock) => Ok(()),
+        (CardStatus::Init, CardStatus::Closure) => {
+            Err(WxError::new(code::MUST_LOCK_FIRST, "invoice must be lock first"))
+        }
+        (CardStatus::Lock, _) => holder_ok(),
+    }
 }

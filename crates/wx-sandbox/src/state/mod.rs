@@ -3,13 +3,17 @@
 pub(crate) mod cards;
 pub(crate) mod component;
 pub(crate) mod media;
+pub(crate) mod merchant;
+pub(crate) mod platforms;
 pub(crate) mod tokens;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::config::Config;
+use crate::events::SandboxEvent;
 use crate::fault::Fault;
+use crate::state::cards::CardSnapshot;
 
 /// The mutable state of one sandbox.
 #[derive(Debug, Default)]
@@ -19,11 +23,38 @@ pub(crate) struct State {
     pub tokens: tokens::Tokens,
     pub media: media::MediaStore,
     pub cards: cards::Cards,
+    pub platforms: platforms::Platforms,
+    pub merchants: merchant::Merchants,
     pub counts: BTreeMap<String, u64>,
     pub faults: Vec<Fault>,
+    /// Every event emitted so far, oldest first.
+    pub events: Vec<SandboxEvent>,
 }
 
 impl State {
+    /// Records an event.
+    pub(crate) fn emit(&mut self, event: SandboxEvent) {
+        self.events.push(event);
+    }
+
+    /// `update_invoice_status` to the card's platform and merchant.
+    pub(crate) fn card_status_changed(&mut self, card: &CardSnapshot) {
+        let mut targets = vec![card.platform_appid.clone()];
+        if card.appid != card.platform_appid {
+            targets.push(card.appid.clone());
+        }
+        for to_appid in targets {
+            let openid = self.cards.openid(&to_appid, &card.user);
+            self.emit(SandboxEvent::UpdateInvoiceStatus {
+                to_appid,
+                card_id: card.card_id.clone(),
+                code: card.code.clone(),
+                status: card.status.as_wire().to_owned(),
+                openid,
+            });
+        }
+    }
+
     /// Removes and returns the fault to apply to this call of `path`, if one is queued.
     pub(crate) fn take_fault(&mut self, path: &str) -> Option<Fault> {
         let pos = self.faults.iter().position(|f| f.path == path)?;

@@ -1,0 +1,73 @@
+//! Merchant-side invoice state: setbizattr settings, `wx_card` tickets and orders waiting
+//! for (or holding) a user's authorization.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// What `setbizattr` stored for one merchant.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BizAttrs {
+    pub auth_field: Option<Value>,
+    pub pay_mch: Option<Value>,
+    pub contact: Option<Value>,
+}
+
+/// Where an order stands.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum OrderState {
+    /// `getauthurl` was called; the user has not confirmed.
+    Pending,
+    /// The user confirmed.
+    Authorized {
+        user: String,
+        auth_time: i64,
+        /// `user_auth_info` for getauthdata (`user_field` or `biz_field`), if a title was given.
+        title_info: Option<Value>,
+    },
+    /// The merchant called `rejectinsert`.
+    Rejected,
+}
+
+/// An invoicing order a merchant opened with `getauthurl`.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    pub s_pappid: String,
+    pub platform_appid: String,
+    pub merchant_appid: String,
+    pub order_id: String,
+    pub source: String,
+    pub state: OrderState,
+}
+
+/// All merchant-side state.
+#[derive(Debug, Default)]
+pub(crate) struct Merchants {
+    pub attrs: HashMap<String, BizAttrs>,
+    /// `wx_card` ticket → (appid, expiry).
+    pub card_tickets: HashMap<String, (String, Instant)>,
+    /// (merchant appid, order_id) → order.
+    pub orders: HashMap<(String, String), Order>,
+}
+
+impl Merchants {
+    pub(crate) fn remember_ticket(&mut self, ticket: &str, appid: &str, ttl: Duration) {
+        self.card_tickets
+            .insert(ticket.to_owned(), (appid.to_owned(), Instant::now() + ttl));
+    }
+
+    pub(crate) fn ticket_valid_for(&self, ticket: &str, appid: &str) -> bool {
+        self.card_tickets
+            .get(ticket)
+            .is_some_and(|(a, exp)| a == appid && Instant::now() < *exp)
+    }
+
+    /// The orders with this `s_pappid` and `order_id` (any merchant).
+    pub(crate) fn find(&mut self, s_pappid: &str, order_id: &str) -> Vec<&mut Order> {
+        self.orders
+            .values_mut()
+            .filter(|o| o.s_pappid == s_pappid && o.order_id == order_id)
+            .collect()
+    }
+}
