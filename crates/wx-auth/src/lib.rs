@@ -40,6 +40,7 @@ pub mod crypto;
 mod error;
 mod official_account;
 pub mod push;
+mod refresher;
 mod source;
 pub mod store;
 mod token;
@@ -53,6 +54,7 @@ pub use component::{
 };
 pub use error::AuthError;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
+pub use refresher::{RefreshReport, Refresher, RefresherHandle};
 pub use source::{StaticToken, TokenSource};
 #[cfg(feature = "redis")]
 pub use store::RedisStore;

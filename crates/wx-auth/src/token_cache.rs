@@ -105,10 +105,17 @@ impl TokenCache {
 
     /// The fresh token of `key` from L1 alone, if any (no I/O).
     pub fn cached(&self, key: &TokenKey) -> Option<AccessToken> {
-        lock(&self.l1)
-            .get(key)
-            .filter(|t| !t.needs_refresh(self.settings.margin))
-            .cloned()
+        self.cached_within(key, self.settings.margin)
+    }
+
+    fn cached_within(&self, key: &TokenKey, margin: Duration) -> Option<AccessToken> {
+        lock(&self.l1).get(key).filter(|t| !t.needs_refresh(margin)).cloned()
+    }
+
+    /// A token from L1 that has not expired yet, however close to expiry: the last resort when a
+    /// refresh fails (a store outage, WeChat unreachable). Rejected tokens are never in L1.
+    fn unexpired(&self, key: &TokenKey) -> Option<AccessToken> {
+        lock(&self.l1).get(key).filter(|t| !t.is_expired()).cloned()
     }
 
     fn remember(&self, key: &TokenKey, token: &AccessToken) {
@@ -134,11 +141,35 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<AccessToken, AuthError>>,
     {
-        if let Some(token) = self.cached(key) {
+        self.get_within(key, self.settings.margin, refresh).await
+    }
+
+    /// Like [`get`](Self::get), but treats a token as stale `ahead` before its expiry: a
+    /// background refresher calls this with its own period added to the margin, so callers
+    /// never meet a stale token.
+    pub async fn refresh_ahead<F, Fut>(
+        &self,
+        key: &TokenKey,
+        ahead: Duration,
+        refresh: F,
+    ) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        self.get_within(key, ahead.max(self.settings.margin), refresh).await
+    }
+
+    async fn get_within<F, Fut>(&self, key: &TokenKey, margin: Duration, refresh: F) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        if let Some(token) = self.cached_within(key, margin) {
             return Ok(token);
         }
         let flight = lock(&self.flights).entry(key.clone()).or_default().clone();
-        let result = flight.get_or_init(|| self.load(key, refresh)).await.clone();
+        let result = flight.get_or_init(|| self.load(key, margin, refresh)).await.clone();
         let mut flights = lock(&self.flights);
         if flights.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
             flights.remove(key);
@@ -179,9 +210,9 @@ impl TokenCache {
         lock(&self.l1).remove(key);
     }
 
-    async fn read_store(&self, key: &TokenKey) -> Result<Option<AccessToken>, ()> {
+    async fn read_store(&self, key: &TokenKey, margin: Duration) -> Result<Option<AccessToken>, ()> {
         match self.store.get_token(key).await {
-            Ok(Some(token)) if !token.needs_refresh(self.settings.margin) => Ok(Some(token)),
+            Ok(Some(token)) if !token.needs_refresh(margin) => Ok(Some(token)),
             Ok(_) => Ok(None),
             Err(e) => {
                 tracing::warn!(key = %key, error = %e, "token store unavailable; falling back to in-process refresh");
@@ -190,16 +221,33 @@ impl TokenCache {
         }
     }
 
-    async fn load<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
+    async fn load<F, Fut>(&self, key: &TokenKey, margin: Duration, refresh: F) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        match self.load_fresh(key, margin, refresh).await {
+            Err(e) if !e.is_token_invalid() => match self.unexpired(key) {
+                Some(token) => {
+                    tracing::warn!(key = %key, error = %e, remaining_secs = token.remaining().as_secs(), "refresh failed; using the cached token until it expires");
+                    Ok(token)
+                }
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    async fn load_fresh<F, Fut>(&self, key: &TokenKey, margin: Duration, refresh: F) -> Result<AccessToken, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<AccessToken, AuthError>>,
     {
         // Another flight may have finished between our L1 miss and joining this one.
-        if let Some(token) = self.cached(key) {
+        if let Some(token) = self.cached_within(key, margin) {
             return Ok(token);
         }
-        let store_up = match self.read_store(key).await {
+        let store_up = match self.read_store(key, margin).await {
             Ok(Some(token)) => {
                 self.remember(key, &token);
                 return Ok(token);
@@ -208,7 +256,7 @@ impl TokenCache {
             Err(()) => false,
         };
         if self.settings.mode == RefreshMode::ReadOnly {
-            return self.wait_for_refresher(key).await;
+            return self.wait_for_refresher(key, margin).await;
         }
         if !store_up {
             return self.refresh_and_keep(key, refresh).await;
@@ -218,7 +266,7 @@ impl TokenCache {
         loop {
             match self.store.try_lock(key, &owner, self.settings.lock_ttl).await {
                 Ok(true) => {
-                    let result = match self.read_store(key).await {
+                    let result = match self.read_store(key, margin).await {
                         Ok(Some(token)) => {
                             self.remember(key, &token);
                             Ok(token)
@@ -238,7 +286,7 @@ impl TokenCache {
             }
             // Someone else is refreshing: wait a little, then look again.
             tokio::time::sleep(poll_delay()).await;
-            match self.read_store(key).await {
+            match self.read_store(key, margin).await {
                 Ok(Some(token)) => {
                     self.remember(key, &token);
                     return Ok(token);
@@ -247,12 +295,16 @@ impl TokenCache {
                 Err(()) => return self.refresh_and_keep(key, refresh).await,
             }
             if started.elapsed() > self.settings.wait_budget {
-                return Err(AuthError::RefreshTimeout {
-                    what: key.kind().as_str(),
-                    appid: key.appid().to_owned(),
-                    waited_ms: millis(started.elapsed()),
-                });
+                return Err(self.timeout_error(key, started));
             }
+        }
+    }
+
+    fn timeout_error(&self, key: &TokenKey, started: Instant) -> AuthError {
+        AuthError::RefreshTimeout {
+            what: key.kind().as_str(),
+            appid: key.appid().to_owned(),
+            waited_ms: millis(started.elapsed()),
         }
     }
 
@@ -266,19 +318,19 @@ impl TokenCache {
         Ok(token)
     }
 
-    async fn wait_for_refresher(&self, key: &TokenKey) -> Result<AccessToken, AuthError> {
+    /// Read-only mode: poll the store until a refresher writes a fresh token, within the wait
+    /// budget.
+    async fn wait_for_refresher(&self, key: &TokenKey, margin: Duration) -> Result<AccessToken, AuthError> {
         let started = Instant::now();
         loop {
-            if let Ok(Some(token)) = self.read_store(key).await {
+            // A read-only node accepts any unexpired token: refreshing early is the refresher's job.
+            let accept = margin.min(Duration::from_secs(1));
+            if let Ok(Some(token)) = self.read_store(key, accept).await {
                 self.remember(key, &token);
                 return Ok(token);
             }
             if started.elapsed() > self.settings.wait_budget {
-                return Err(AuthError::RefreshTimeout {
-                    what: key.kind().as_str(),
-                    appid: key.appid().to_owned(),
-                    waited_ms: millis(started.elapsed()),
-                });
+                return Err(self.timeout_error(key, started));
             }
             tokio::time::sleep(poll_delay()).await;
         }

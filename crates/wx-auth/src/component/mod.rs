@@ -140,29 +140,36 @@ impl Component {
     /// a margin before expiry (one fetch per expiry across everyone sharing the store).
     pub async fn component_access_token(&self) -> Result<AccessToken, AuthError> {
         let key = self.component_token_key();
+        self.inner.cache.get(&key, || self.fetch_component_token()).await
+    }
+
+    /// The component token, refreshed if it expires within `ahead` (for the refresher).
+    pub(crate) async fn component_token_ahead(&self, ahead: std::time::Duration) -> Result<AccessToken, AuthError> {
+        let key = self.component_token_key();
         self.inner
             .cache
-            .get(&key, || async {
-                let ticket = self.verify_ticket().await?;
-                let call = wire::ComponentTokenBody {
-                    component_appid: self.component_appid(),
-                    component_appsecret: self.inner.config.component_appsecret.expose_secret(),
-                    component_verify_ticket: ticket.ticket.expose_secret(),
-                };
-                let call =
-                    JsonCall::<_, wire::ComponentTokenResponse>::new(wire::COMPONENT_TOKEN_PATH, &call).idempotent();
-                let resp = self.inner.transport.send(&call, Credential::None).await?;
-                tracing::info!(
-                    component_appid = self.component_appid(),
-                    expires_in = resp.expires_in,
-                    "fetched a component_access_token"
-                );
-                Ok(AccessToken::new(
-                    resp.component_access_token,
-                    std::time::Duration::from_secs(resp.expires_in),
-                ))
-            })
+            .refresh_ahead(&key, ahead, || self.fetch_component_token())
             .await
+    }
+
+    async fn fetch_component_token(&self) -> Result<AccessToken, AuthError> {
+        let ticket = self.verify_ticket().await?;
+        let body = wire::ComponentTokenBody {
+            component_appid: self.component_appid(),
+            component_appsecret: self.inner.config.component_appsecret.expose_secret(),
+            component_verify_ticket: ticket.ticket.expose_secret(),
+        };
+        let call = JsonCall::<_, wire::ComponentTokenResponse>::new(wire::COMPONENT_TOKEN_PATH, &body).idempotent();
+        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        tracing::info!(
+            component_appid = self.component_appid(),
+            expires_in = resp.expires_in,
+            "fetched a component_access_token"
+        );
+        Ok(AccessToken::new(
+            resp.component_access_token,
+            std::time::Duration::from_secs(resp.expires_in),
+        ))
     }
 
     /// Sends a component API call with the component token, refreshing it once if WeChat

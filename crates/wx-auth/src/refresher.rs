@@ -1,0 +1,140 @@
+//! [`Refresher`]: keeps a platform's tokens fresh ahead of expiry from one process, for
+//! deployments where only whitelisted hosts may call WeChat's token endpoints and every other
+//! node runs read-only ([`ComponentBuilder::read_only`](crate::ComponentBuilder::read_only)).
+
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::component::Component;
+use crate::error::AuthError;
+use crate::store::AuthorizerStatus;
+
+/// Refreshes the component token and every stored authorizer's token before they come within
+/// reach of expiry, once per `period`.
+///
+/// Each token is refreshed when it would expire within the early-refresh margin plus one
+/// period plus a random share of a period, so refreshes spread over time instead of arriving in
+/// bursts. It goes through the same store lock as every other refresh, so running a refresher
+/// beside normal (refreshing) nodes is safe too.
+#[derive(Debug, Clone)]
+pub struct Refresher {
+    component: Component,
+    period: Duration,
+    margin: Duration,
+}
+
+/// What one round of the refresher did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RefreshReport {
+    /// Tokens checked (the component token plus each authorized merchant's).
+    pub checked: usize,
+    /// Tokens that could not be refreshed, by appid.
+    pub failed: Vec<(String, AuthError)>,
+}
+
+/// A running refresher task; [`RefresherHandle::stop`] ends it after its current step.
+#[derive(Debug)]
+pub struct RefresherHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl RefresherHandle {
+    /// Stops the refresher and waits for it to finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+impl Refresher {
+    /// A refresher for `component`, running every 60 s with a 5-minute margin.
+    pub fn new(component: Component) -> Self {
+        Self {
+            component,
+            period: Duration::from_secs(60),
+            margin: Duration::from_secs(300),
+        }
+    }
+
+    /// How often a round runs (default 60 s).
+    #[must_use]
+    pub fn period(mut self, period: Duration) -> Self {
+        self.period = period.max(Duration::from_millis(10));
+        self
+    }
+
+    /// How long before expiry, beyond the period, a token is refreshed (default 5 minutes).
+    #[must_use]
+    pub fn margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    fn ahead(&self) -> Duration {
+        let jitter = rand::rng().random_range(0..=self.period.as_millis().min(u128::from(u32::MAX)));
+        self.margin + self.period + Duration::from_millis(u64::try_from(jitter).unwrap_or(0))
+    }
+
+    /// Runs one round: the component token, then each authorized merchant's token.
+    pub async fn run_once(&self) -> RefreshReport {
+        let mut report = RefreshReport::default();
+        let component_appid = self.component.component_appid().to_owned();
+        report.checked += 1;
+        if let Err(e) = self.component.component_token_ahead(self.ahead()).await {
+            tracing::warn!(error = %e, "refresher: component token");
+            report.failed.push((component_appid.clone(), e));
+        }
+        let appids = match self.component.durable().list_authorizers(&component_appid).await {
+            Ok(appids) => appids,
+            Err(e) => {
+                tracing::warn!(error = %e, "refresher: cannot list authorizers");
+                report.failed.push((component_appid, e.into()));
+                return report;
+            }
+        };
+        for appid in appids {
+            match self.component.load_record(&appid).await {
+                Ok(Some(r)) if r.status == AuthorizerStatus::Authorized => {}
+                _ => continue,
+            }
+            report.checked += 1;
+            let key = self.component.authorizer_token_key(&appid);
+            let refreshed = self
+                .component
+                .cache()
+                .refresh_ahead(&key, self.ahead(), || self.component.refresh_authorizer_token(&appid))
+                .await;
+            if let Err(e) = refreshed {
+                tracing::warn!(authorizer_appid = %appid, error = %e, "refresher: authorizer token");
+                report.failed.push((appid, e));
+            }
+        }
+        tracing::debug!(
+            checked = report.checked,
+            failed = report.failed.len(),
+            "refresher round done"
+        );
+        report
+    }
+
+    /// Spawns the refresher on the current tokio runtime; it runs a round immediately, then
+    /// once per period, until stopped.
+    pub fn spawn(self) -> RefresherHandle {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            loop {
+                self.run_once().await;
+                tokio::select! {
+                    () = tokio::time::sleep(self.period) => {}
+                    _ = stopped.changed() => return,
+                }
+            }
+        });
+        RefresherHandle { stop, task }
+    }
+}
