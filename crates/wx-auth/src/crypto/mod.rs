@@ -120,11 +120,12 @@ impl MsgCrypt {
             return Err(CryptoError::BadSignature);
         }
         let ciphertext = STANDARD.decode(encrypt_b64).map_err(|_| CryptoError::BadBase64)?;
-        match (self.open(&self.key, ciphertext.clone()), &self.previous_key) {
-            (Ok(plaintext), _) => Ok(plaintext),
-            (Err(current_err), Some(previous)) => self.open(previous, ciphertext).map_err(|_| current_err),
-            (Err(current_err), None) => Err(current_err),
-        }
+        let Some(previous) = &self.previous_key else {
+            return self.open(&self.key, ciphertext);
+        };
+        // Key rotation: fall back to the previous key; report the current key's error.
+        self.open(&self.key, ciphertext.clone())
+            .or_else(|current_err| self.open(previous, ciphertext).map_err(|_| current_err))
     }
 
     /// Answers WeChat's URL verification: checks `msg_signature` over
