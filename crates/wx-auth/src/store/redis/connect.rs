@@ -56,7 +56,7 @@ fn client(url: &str) -> Result<(redis::Client, String), StoreError> {
 fn config() -> ConnectionManagerConfig {
     ConnectionManagerConfig::new()
         .set_connection_timeout(Some(Duration::from_secs(1)))
-        .set_number_of_retries(2)
+        .set_number_of_retries(1)
         .set_min_delay(Duration::from_millis(50))
         .set_max_delay(Duration::from_secs(1))
 }
