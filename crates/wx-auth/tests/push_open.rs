@@ -1,7 +1,7 @@
 //! `open_push`: query + raw body → verified, decrypted, parsed event (spec vector V4).
 
 use wx_auth::crypto::{CryptoError, MsgCrypt};
-use wx_auth::push::{ComponentEvent, PushError, PushQuery, SUCCESS_REPLY, open_push};
+use wx_auth::push::{ComponentEvent, PushError, PushQuery, SUCCESS_REPLY, decrypt_push, open_push};
 
 const TOKEN: &str = "spamtest";
 const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -160,5 +160,28 @@ fn authorized_push_round_trips_through_encrypt_and_open() -> Result<(), PushErro
         }
         other => panic!("{other:?}"),
     }
+    Ok(())
+}
+
+#[test]
+fn decrypt_push_returns_the_plaintext_with_the_same_checks() -> Result<(), PushError> {
+    let plaintext = decrypt_push(&crypt(), &query(), &body())?;
+    assert!(plaintext.contains("<ComponentVerifyTicket><![CDATA[ticket@@@TESTTICKET]]>"));
+    let no_signature = PushQuery {
+        msg_signature: None,
+        ..query()
+    };
+    assert_eq!(
+        decrypt_push(&crypt(), &no_signature, &body()),
+        Err(PushError::MissingMsgSignature)
+    );
+    let plain_mode = PushQuery {
+        encrypt_type: Some("raw".to_owned()),
+        ..query()
+    };
+    assert!(matches!(
+        decrypt_push(&crypt(), &plain_mode, &body()),
+        Err(PushError::UnsupportedEncryptType { .. })
+    ));
     Ok(())
 }

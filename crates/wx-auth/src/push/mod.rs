@@ -56,11 +56,18 @@ pub struct PushQuery {
 /// Verifies, decrypts and parses one component push.
 ///
 /// `body` is the raw HTTP body (the encrypted `<xml><AppId>…<Encrypt>…</xml>` envelope).
-/// Fails with [`PushError::MissingMsgSignature`] when the query has no `msg_signature`, with
-/// [`PushError::UnsupportedEncryptType`] when `encrypt_type` is present and not `aes`, with
-/// [`PushError::Crypto`] when verification or decryption fails, and otherwise as
-/// [`ComponentEvent::from_xml`] does.
+/// Fails as [`decrypt_push`] does, and otherwise as [`ComponentEvent::from_xml`] does.
 pub fn open_push(crypt: &MsgCrypt, query: &PushQuery, body: &str) -> Result<ComponentEvent, PushError> {
+    ComponentEvent::from_xml(&decrypt_push(crypt, query, body)?)
+}
+
+/// Verifies and decrypts one push (to either URL) and returns the plaintext XML, for
+/// payloads other than component events (for example the merchants' invoice events).
+///
+/// Fails with [`PushError::MissingMsgSignature`] when the query has no `msg_signature`, with
+/// [`PushError::UnsupportedEncryptType`] when `encrypt_type` is present and not `aes`, and
+/// with [`PushError::Crypto`] when verification or decryption fails.
+pub fn decrypt_push(crypt: &MsgCrypt, query: &PushQuery, body: &str) -> Result<String, PushError> {
     if let Some(encrypt_type) = &query.encrypt_type
         && !encrypt_type.eq_ignore_ascii_case("aes")
     {
@@ -69,6 +76,5 @@ pub fn open_push(crypt: &MsgCrypt, query: &PushQuery, body: &str) -> Result<Comp
         });
     }
     let msg_signature = query.msg_signature.as_deref().ok_or(PushError::MissingMsgSignature)?;
-    let plaintext = crypt.decrypt(msg_signature, &query.timestamp, &query.nonce, body)?;
-    ComponentEvent::from_xml(&plaintext)
+    Ok(crypt.decrypt(msg_signature, &query.timestamp, &query.nonce, body)?)
 }
