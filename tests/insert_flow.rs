@@ -7,8 +7,8 @@ use secrecy::SecretString;
 use wx_auth::{MemoryStore, TokenSource};
 use wx_invoice_api::InvoiceError;
 use wx_invoice_e2e::{
-    assert_no_secrets, insert_request, platform_secrets, Platform, AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH,
-    INSERT_PATH, MERCHANT, PLATFORM_OA,
+    AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, INSERT_PATH, MERCHANT, PLATFORM_OA, Platform, assert_no_secrets,
+    insert_request, platform_secrets,
 };
 use wx_invoice_types::{Fen, InsertInvoiceRequest};
 
@@ -17,7 +17,11 @@ async fn quickstart_flow_uploads_and_inserts() {
     let p = Platform::start().await;
     p.authorize(PLATFORM_OA, &[1, 8, 26]).await;
     let media = p.upload(PLATFORM_OA).await;
-    let out = p.client.insert(PLATFORM_OA, &insert_request("order-quick-1", &media)).await.expect("insert");
+    let out = p
+        .client
+        .insert(PLATFORM_OA, &insert_request("order-quick-1", &media))
+        .await
+        .expect("insert");
     assert!(!out.code.is_empty() && !out.openid.is_empty());
     let card = p.sandbox.card(&out.code).expect("the sandbox holds the inserted card");
     assert_eq!(card.order_id, "order-quick-1");
@@ -36,13 +40,20 @@ async fn wechat_seed_example_deserialises_and_is_accepted() {
     assert_eq!(data.check_code, "", "absent check_code reads as empty");
     assert_eq!(data.fee, Fen(123));
     let warnings = request.validate().expect("valid apart from warnings");
-    assert!(warnings.iter().any(|w| w.field.ends_with("fee")), "fee != fee_without_tax + tax is a warning: {warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.field.ends_with("fee")),
+        "fee != fee_without_tax + tax is a warning: {warnings:?}"
+    );
 
     let p = Platform::start().await;
     p.authorize(PLATFORM_OA, &[8, 26]).await;
     // The example's media id is a placeholder: upload a real PDF and use its id.
     request.card_ext.user_card.invoice_user_data.s_pdf_media_id = p.upload(PLATFORM_OA).await;
-    let out = p.client.insert(PLATFORM_OA, &request).await.expect("the sandbox accepts WeChat's own example");
+    let out = p
+        .client
+        .insert(PLATFORM_OA, &request)
+        .await
+        .expect("the sandbox accepts WeChat's own example");
     assert!(!out.code.is_empty());
 }
 
@@ -59,18 +70,31 @@ async fn validation_errors_are_listed_together_and_nothing_is_sent() {
         data.title = String::new();
     }
     let err = p.client.insert(PLATFORM_OA, &request).await.expect_err("invalid");
-    let InvoiceError::Validation(problems) = &err else { panic!("expected a validation error, got {err:?}") };
+    let InvoiceError::Validation(problems) = &err else {
+        panic!("expected a validation error, got {err:?}")
+    };
     for field in ["order_id", "fee", "billing_no", "billing_time", "title"] {
-        assert!(problems.problems().iter().any(|pr| pr.field.ends_with(field)), "{field} missing from {err}");
+        assert!(
+            problems.problems().iter().any(|pr| pr.field.ends_with(field)),
+            "{field} missing from {err}"
+        );
     }
-    assert_eq!(p.sandbox.count(INSERT_PATH), 0, "nothing may be sent on a validation error");
+    assert_eq!(
+        p.sandbox.count(INSERT_PATH),
+        0,
+        "nothing may be sent on a validation error"
+    );
 }
 
 #[tokio::test]
 async fn missing_permission_set_is_refused_without_a_call() {
     let p = Platform::start().await;
     p.authorize(PLATFORM_OA, &[1, 2]).await;
-    let err = p.client.insert(PLATFORM_OA, &insert_request("order-perm-1", "123")).await.expect_err("refused");
+    let err = p
+        .client
+        .insert(PLATFORM_OA, &insert_request("order-perm-1", "123"))
+        .await
+        .expect_err("refused");
     match &err {
         InvoiceError::PermissionMissing { granted, required, .. } => {
             assert_eq!(granted, &vec![1, 2]);
@@ -90,10 +114,18 @@ async fn revoked_token_is_refreshed_once_and_the_insert_retried() {
     let media = p.upload(PLATFORM_OA).await;
     p.sandbox.reset_counts();
     p.sandbox.revoke_token(PLATFORM_OA);
-    let out = p.client.insert(PLATFORM_OA, &insert_request("order-revoke-1", &media)).await.expect("retried");
+    let out = p
+        .client
+        .insert(PLATFORM_OA, &insert_request("order-revoke-1", &media))
+        .await
+        .expect("retried");
     assert!(!out.code.is_empty());
     assert_eq!(p.sandbox.count(AUTHORIZER_TOKEN_PATH), 1, "exactly one extra refresh");
-    assert_eq!(p.sandbox.count(INSERT_PATH), 2, "the rejected attempt plus exactly one retry");
+    assert_eq!(
+        p.sandbox.count(INSERT_PATH),
+        2,
+        "the rejected attempt plus exactly one retry"
+    );
 }
 
 #[tokio::test]
@@ -101,11 +133,24 @@ async fn repeated_order_is_reported_as_already_inserted() {
     let p = Platform::start().await;
     p.authorize(PLATFORM_OA, &[26]).await;
     let media = p.upload(PLATFORM_OA).await;
-    p.client.insert(PLATFORM_OA, &insert_request("order-dup-1", &media)).await.expect("first insert");
-    let err = p.client.insert(PLATFORM_OA, &insert_request("order-dup-1", &media)).await.expect_err("repeated");
+    p.client
+        .insert(PLATFORM_OA, &insert_request("order-dup-1", &media))
+        .await
+        .expect("first insert");
+    let err = p
+        .client
+        .insert(PLATFORM_OA, &insert_request("order-dup-1", &media))
+        .await
+        .expect_err("repeated");
     assert!(err.is_already_inserted(), "{err:?}");
     assert_eq!(err.errcode(), Some(72056));
-    assert_no_secrets(&err, &platform_secrets(&p.sandbox, &[PLATFORM_OA]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_no_secrets(
+        &err,
+        &platform_secrets(&p.sandbox, &[PLATFORM_OA])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -113,23 +158,37 @@ async fn fifty_concurrent_inserts_on_a_cold_cache_refresh_once() {
     let first = Platform::start().await;
     first.authorize(PLATFORM_OA, &[26]).await;
     let media = first.upload(PLATFORM_OA).await;
-    let refresh = first.sandbox.current_refresh_token(PLATFORM_OA).expect("the sandbox knows the refresh token");
+    let refresh = first
+        .sandbox
+        .current_refresh_token(PLATFORM_OA)
+        .expect("the sandbox knows the refresh token");
 
     // A second process's view: a new, empty cache that only knows the refresh token.
     let cold = Platform::on(first.sandbox.clone(), Arc::new(MemoryStore::new())).await;
-    cold.component.import_authorizer(PLATFORM_OA, SecretString::from(refresh)).await.expect("import");
+    cold.component
+        .import_authorizer(PLATFORM_OA, SecretString::from(refresh))
+        .await
+        .expect("import");
     cold.sandbox.reset_counts();
 
     let mut tasks = Vec::new();
     for i in 0..50 {
         let client = cold.client.clone();
         let media = media.clone();
-        tasks.push(tokio::spawn(async move { client.insert(PLATFORM_OA, &insert_request(&format!("order-cold-{i}"), &media)).await }));
+        tasks.push(tokio::spawn(async move {
+            client
+                .insert(PLATFORM_OA, &insert_request(&format!("order-cold-{i}"), &media))
+                .await
+        }));
     }
     for task in tasks {
         task.await.expect("task").expect("insert");
     }
-    assert_eq!(cold.sandbox.count(AUTHORIZER_TOKEN_PATH), 1, "one authorizer refresh for 50 concurrent inserts");
+    assert_eq!(
+        cold.sandbox.count(AUTHORIZER_TOKEN_PATH),
+        1,
+        "one authorizer refresh for 50 concurrent inserts"
+    );
     assert!(cold.sandbox.count(COMPONENT_TOKEN_PATH) <= 1);
     assert_eq!(cold.sandbox.count(INSERT_PATH), 50);
 }
@@ -146,9 +205,14 @@ async fn errors_never_show_tokens_or_secrets() {
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
 
     // An expired token, rejected twice in a row: the error after the one retry.
-    p.sandbox.inject_fault(wx_sandbox::Fault::errcode(INSERT_PATH, 40001, "invalid credential").times(2));
+    p.sandbox
+        .inject_fault(wx_sandbox::Fault::errcode(INSERT_PATH, 40001, "invalid credential").times(2));
     let media = p.upload(PLATFORM_OA).await;
-    let err = p.client.insert(PLATFORM_OA, &insert_request("order-secret-1", &media)).await.expect_err("40001 twice");
+    let err = p
+        .client
+        .insert(PLATFORM_OA, &insert_request("order-secret-1", &media))
+        .await
+        .expect_err("40001 twice");
     assert!(err.is_token_invalid());
     assert_no_secrets(&err, &secrets);
 
@@ -160,16 +224,32 @@ async fn errors_never_show_tokens_or_secrets() {
         wx_sandbox::Fault::http_status(INSERT_PATH, 502),
     ] {
         p.sandbox.inject_fault(fault);
-        let err = p.client.insert(PLATFORM_OA, &insert_request("order-secret-2", &media)).await.expect_err("fault");
+        let err = p
+            .client
+            .insert(PLATFORM_OA, &insert_request("order-secret-2", &media))
+            .await
+            .expect_err("fault");
         assert_no_secrets(&err, &secrets);
     }
     // The Debug of the client, component and tokens.
-    for shown in [format!("{:?}", p.client), format!("{:?}", p.component), format!("{token:?}")] {
+    for shown in [
+        format!("{:?}", p.client),
+        format!("{:?}", p.component),
+        format!("{token:?}"),
+    ] {
         for s in &secrets {
             assert!(!shown.contains(s), "secret in Debug output: {shown}");
         }
     }
     // The refresh token survived all of it.
-    let record = p.component.authorizer(PLATFORM_OA).await.expect("read").expect("still stored");
-    assert_eq!(Some(secrecy::ExposeSecret::expose_secret(&record.refresh_token).to_owned()), p.sandbox.current_refresh_token(PLATFORM_OA));
+    let record = p
+        .component
+        .authorizer(PLATFORM_OA)
+        .await
+        .expect("read")
+        .expect("still stored");
+    assert_eq!(
+        Some(secrecy::ExposeSecret::expose_secret(&record.refresh_token).to_owned()),
+        p.sandbox.current_refresh_token(PLATFORM_OA)
+    );
 }

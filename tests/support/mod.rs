@@ -60,10 +60,21 @@ impl Platform {
             .api_base(sandbox.base_url())
             .build()
             .expect("component builds");
-        component.set_verify_ticket(&sandbox.mint_verify_ticket()).await.expect("ticket stored");
+        component
+            .set_verify_ticket(&sandbox.mint_verify_ticket())
+            .await
+            .expect("ticket stored");
         let tokens: Arc<dyn TokenSource> = Arc::new(component.authorizer_tokens());
-        let client = InvoiceClient::builder(tokens).api_base(sandbox.base_url()).build().expect("client builds");
-        Self { sandbox, component, client, store }
+        let client = InvoiceClient::builder(tokens)
+            .api_base(sandbox.base_url())
+            .build()
+            .expect("client builds");
+        Self {
+            sandbox,
+            component,
+            client,
+            store,
+        }
     }
 
     /// Has `appid` authorize the platform with `sets` and exchanges the code.
@@ -79,7 +90,10 @@ impl Platform {
 
     /// Uploads the sample PDF as `appid`.
     pub async fn upload(&self, appid: &str) -> String {
-        self.client.upload_pdf(appid, "invoice.pdf", sample_pdf()).await.expect("upload_pdf")
+        self.client
+            .upload_pdf(appid, "invoice.pdf", sample_pdf())
+            .await
+            .expect("upload_pdf")
     }
 }
 
@@ -90,7 +104,9 @@ pub fn sample_pdf() -> Vec<u8> {
 
 /// Seconds since the epoch.
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
 /// A valid 数电 insert request for `order_id` with the given media id.

@@ -279,12 +279,25 @@ impl Component {
             .get_authorizer(self.component_appid(), authorizer_appid)
             .await
         {
-            Ok(record) => {
-                if let Some(r) = &record {
-                    self.records().remember_authorizer(r);
-                }
-                Ok(record)
+            Ok(Some(record)) => {
+                self.records().remember_authorizer(&record);
+                Ok(Some(record))
             }
+            // The store lost a record this process holds (e.g. a Redis restarted without
+            // persistence): durable data must not vanish, so write it back.
+            Ok(None) => match self.records().authorizer(authorizer_appid) {
+                Some(mirrored) => {
+                    tracing::warn!(
+                        authorizer_appid,
+                        "the durable store lost this authorizer's record; restoring it from memory"
+                    );
+                    if let Err(e) = self.durable().put_authorizer(self.component_appid(), &mirrored).await {
+                        tracing::warn!(authorizer_appid, error = %e, "could not restore the authorizer record");
+                    }
+                    Ok(Some(mirrored))
+                }
+                None => Ok(None),
+            },
             Err(e) if e.is_unavailable() => match self.records().authorizer(authorizer_appid) {
                 Some(r) => {
                     tracing::warn!(authorizer_appid, error = %e, "durable store unavailable; using the authorizer record held in memory");

@@ -113,7 +113,17 @@ impl Component {
     async fn verify_ticket(&self) -> Result<VerifyTicket, AuthError> {
         let appid = self.component_appid();
         let stored = match self.inner.durable.get_verify_ticket(appid).await {
-            Ok(t) => t,
+            Ok(Some(t)) => Some(t),
+            Ok(None) => {
+                let mirrored = self.inner.records.ticket();
+                if let Some(t) = &mirrored {
+                    tracing::warn!("the durable store lost the verify ticket; restoring it from memory");
+                    if let Err(e) = self.inner.durable.put_verify_ticket(appid, t).await {
+                        tracing::warn!(error = %e, "could not restore the verify ticket");
+                    }
+                }
+                mirrored
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "durable store unavailable; using the verify ticket held in memory");
                 self.inner.records.ticket()
