@@ -2,6 +2,9 @@
 //! the encrypted envelope and the decrypted push payloads) and writing the passive-reply
 //! envelope.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use quick_xml::Reader;
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesRef, Event};
@@ -12,9 +15,10 @@ use quick_xml::events::{BytesRef, Event};
 /// are resolved; elements nested deeper than the children are skipped; comments,
 /// declarations and processing instructions are ignored. A child that appears twice is
 /// an error, so the signature-checked value and the value used can never differ.
+/// Lookups and the duplicate check are hashed, so a body with many children costs linear time.
 #[derive(Debug, Default)]
 pub(crate) struct XmlFields {
-    fields: Vec<(String, String)>,
+    fields: HashMap<String, String>,
 }
 
 /// Why an XML document was rejected. The detail never quotes element text, which in a
@@ -112,7 +116,7 @@ impl XmlFields {
 
     /// The text of child element `name`, if present (case-sensitive, like WeChat's names).
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.fields.get(name).map(String::as_str)
     }
 
     fn check_root(name: &[u8], root_done: bool) -> Result<(), XmlError> {
@@ -126,11 +130,13 @@ impl XmlFields {
     }
 
     fn insert(&mut self, name: String, value: String) -> Result<(), XmlError> {
-        if self.get(&name).is_some() {
-            return Err(XmlError(format!("element <{name}> appears more than once")));
+        match self.fields.entry(name) {
+            Entry::Occupied(entry) => Err(XmlError(format!("element <{}> appears more than once", entry.key()))),
+            Entry::Vacant(entry) => {
+                entry.insert(value);
+                Ok(())
+            }
         }
-        self.fields.push((name, value));
-        Ok(())
     }
 }
 
@@ -225,6 +231,22 @@ mod tests {
         ] {
             assert!(XmlFields::parse(bad).is_err(), "accepted {bad:?}");
         }
+    }
+
+    #[test]
+    fn many_children_parse_in_linear_time() {
+        use std::fmt::Write as _;
+        let mut xml = String::from("<xml>");
+        for i in 0..200_000 {
+            let _ = write!(xml, "<a{i}/>");
+        }
+        xml.push_str("<Encrypt>x</Encrypt></xml>");
+        let started = std::time::Instant::now();
+        let f = fields(&xml);
+        assert_eq!(f.get("Encrypt"), Some("x"));
+        assert_eq!(f.get("a199999"), Some(""));
+        // A linear scan per child (quadratic overall) would need minutes for this body.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]
