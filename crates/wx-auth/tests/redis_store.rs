@@ -1,6 +1,7 @@
 //! Redis-specific behaviour of `RedisStore`, against a real Redis: key layout and hash tags,
 //! TTLs, the fleet-wide lock under contention, corrupt data, secrets in errors, outages and
 //! recovery. The shared semantics are in `store_conformance.rs`.
+#![cfg(feature = "redis")]
 
 mod support;
 

@@ -10,11 +10,8 @@ use std::time::{Duration, SystemTime};
 use secrecy::{ExposeSecret, SecretString};
 use wx_auth::store::DIRECT_NAMESPACE;
 use wx_auth::{
-    AccessToken, AuthorizerRecord, AuthorizerStatus, MemoryStore, RedisStore, TokenKey, TokenKind, TokenStore,
-    VerifyTicket,
+    AccessToken, AuthorizerRecord, AuthorizerStatus, MemoryStore, TokenKey, TokenKind, TokenStore, VerifyTicket,
 };
-
-use support::redis::{TestPrefix, test_redis};
 
 /// The whole contract, section by section. Each section uses its own component appid, so the
 /// sections cannot see each other's data.
@@ -34,8 +31,12 @@ async fn memory_store_conforms() {
     conformance(&MemoryStore::new()).await;
 }
 
+#[cfg(feature = "redis")]
 #[tokio::test]
 async fn redis_store_conforms() {
+    use support::redis::{TestPrefix, test_redis};
+    use wx_auth::RedisStore;
+
     let redis = test_redis();
     let prefix = TestPrefix::new(&redis);
     let store = RedisStore::connect(redis.url())

@@ -3,4 +3,5 @@
 //! Each test binary uses a subset of them.
 #![allow(dead_code)]
 
+#[cfg(feature = "redis")]
 pub mod redis;

@@ -59,6 +59,12 @@ pub struct RedisStore {
     inner: Arc<Inner>,
 }
 
+// The contract callers rely on: shareable across tasks and cheap to clone.
+const _: fn() = || {
+    fn shareable<T: Clone + Send + Sync + fmt::Debug + 'static>() {}
+    shareable::<RedisStore>();
+};
+
 #[derive(Clone)]
 struct Inner {
     conn: ConnectionManager,
