@@ -23,6 +23,9 @@ pub(crate) struct Config {
     pub strict_orders: bool,
     pub bind: SocketAddr,
     pub body_limit: usize,
+    pub push_url: Option<String>,
+    pub message_push_url: Option<String>,
+    pub ticket_every: Option<Duration>,
 }
 
 impl fmt::Debug for Config {
@@ -40,6 +43,9 @@ impl fmt::Debug for Config {
             .field("strict_orders", &self.strict_orders)
             .field("bind", &self.bind)
             .field("body_limit", &self.body_limit)
+            .field("push_url", &self.push_url)
+            .field("message_push_url", &self.message_push_url)
+            .field("ticket_every", &self.ticket_every)
             .finish()
     }
 }
@@ -59,6 +65,9 @@ impl Default for Config {
             strict_orders: false,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             body_limit: 10 * 1024 * 1024,
+            push_url: None,
+            message_push_url: None,
+            ticket_every: None,
         }
     }
 }
@@ -155,11 +164,38 @@ impl SandboxBuilder {
         self
     }
 
+    /// The component's authorization-event URL (授权事件接收URL): verify tickets and
+    /// `authorized` / `updateauthorized` / `unauthorized` are pushed there.
+    pub fn push_url(mut self, url: impl Into<String>) -> Self {
+        self.config.push_url = Some(url.into());
+        self
+    }
+
+    /// The merchant message URL (消息与事件接收URL): `user_authorize_invoice` and
+    /// `update_invoice_status` are pushed there. `$APPID$` in it is replaced by the
+    /// receiving account's appid, as WeChat does for third-party platforms.
+    pub fn message_push_url(mut self, url: impl Into<String>) -> Self {
+        self.config.message_push_url = Some(url.into());
+        self
+    }
+
+    /// Pushes a fresh verify ticket every `every` (WeChat: 10 minutes), starting one
+    /// period after start.
+    pub fn ticket_every(mut self, every: Duration) -> Self {
+        self.config.ticket_every = Some(every);
+        self
+    }
+
     /// Binds the socket and starts serving.
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         if self.config.component_appid.is_empty() {
             return Err(SandboxError::InvalidSetting(
                 "the component appid is empty; pass a non-empty appid to .component()".into(),
+            ));
+        }
+        if self.config.ticket_every.is_some_and(|d| d.is_zero()) {
+            return Err(SandboxError::InvalidSetting(
+                "ticket_every must be longer than zero".into(),
             ));
         }
         Sandbox::spawn(self.config).await

@@ -13,6 +13,7 @@ use crate::config::{Config, SandboxBuilder};
 use crate::error::SandboxError;
 use crate::events::SandboxEvent;
 use crate::fault::Fault;
+use crate::push::{self, PushDelivery};
 use crate::routes;
 use crate::state::Shared;
 use crate::state::cards::CardSnapshot;
@@ -89,13 +90,30 @@ impl Sandbox {
                 tracing::warn!(error = %e, "wx-sandbox server stopped with an error");
             }
         });
+        let mut background = Vec::new();
+        if shared.config.push_url.is_some() || shared.config.message_push_url.is_some() {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            shared.lock().push_queue = Some(tx);
+            background.push(tokio::spawn(push::run(shared.clone(), rx)));
+        }
+        if let Some(every) = shared.config.ticket_every {
+            let pusher = shared.clone();
+            background.push(tokio::spawn(async move {
+                let mut ticks = tokio::time::interval(every);
+                ticks.tick().await;
+                loop {
+                    ticks.tick().await;
+                    pusher.push_verify_ticket();
+                }
+            }));
+        }
         Ok(Sandbox {
             inner: Arc::new(Inner {
                 shared,
                 addr,
                 stop: Mutex::new(Some(stop_tx)),
                 server: Mutex::new(Some(server)),
-                background: Mutex::new(Vec::new()),
+                background: Mutex::new(background),
             }),
         })
     }
@@ -204,6 +222,32 @@ impl Sandbox {
     /// Every event emitted so far (what WeChat would push), oldest first.
     pub fn events(&self) -> Vec<SandboxEvent> {
         self.inner.shared.lock().events.clone()
+    }
+
+    /// Pushes `event` again (e.g. to test a receiver's idempotency); it is recorded as a
+    /// new event.
+    pub fn push_event(&self, event: SandboxEvent) {
+        self.inner.shared.lock().emit(event);
+    }
+
+    /// Every push attempt so far, oldest first.
+    pub fn deliveries(&self) -> Vec<PushDelivery> {
+        self.inner.shared.lock().deliveries.clone()
+    }
+
+    /// Waits until every queued push has been attempted (each takes at most 5 s), or
+    /// `timeout` passes; returns whether the queue drained.
+    pub async fn flush_pushes(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.inner.shared.lock().pushes_pending == 0 {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// Stops serving (even if other clones exist) and waits up to 5 s for open connections.

@@ -44,3 +44,11 @@ pub(crate) fn rid() -> String {
         rng.random::<u32>()
     )
 }
+
+/// A stable `gh_…` original id (user name) derived from an appid.
+pub(crate) fn gh_name(appid: &str) -> String {
+    let hash = appid.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("gh_{:012x}", hash & 0xffff_ffff_ffff)
+}

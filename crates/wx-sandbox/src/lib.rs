@@ -32,6 +32,7 @@ mod fault;
 mod handle;
 mod ids;
 mod insert_body;
+mod push;
 mod routes;
 mod state;
 mod user;
@@ -42,6 +43,7 @@ pub use error::SandboxError;
 pub use events::SandboxEvent;
 pub use fault::{Fault, FaultKind};
 pub use handle::Sandbox;
+pub use push::PushDelivery;
 pub use state::cards::{CardSnapshot, CardStatus};
 pub use user::UserAuthorization;
 

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run -p wx-sandbox -- --port 8080 [--host 127.0.0.1] [--token-ttl SECS]
-//!     [--rotate-refresh-tokens] [--strict-orders]
+//!     [--rotate-refresh-tokens] [--strict-orders] [--push-url URL]
+//!     [--message-push-url URL] [--ticket-every SECS]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -23,6 +24,15 @@ struct Args {
     token_ttl: Option<Duration>,
     rotate: bool,
     strict: bool,
+    push_url: Option<String>,
+    message_push_url: Option<String>,
+    ticket_every: Option<Duration>,
+}
+
+fn seconds(flag: &str, v: &str) -> Result<Duration, String> {
+    v.parse()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("{flag}: not a number of seconds: {v}"))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -32,6 +42,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         token_ttl: None,
         rotate: false,
         strict: false,
+        push_url: None,
+        message_push_url: None,
+        ticket_every: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -44,13 +57,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 let v = value("--host")?;
                 out.host = v.parse().map_err(|_| format!("--host: not an IP address: {v}"))?;
             }
-            "--token-ttl" => {
-                let v = value("--token-ttl")?;
-                let secs: u64 = v
-                    .parse()
-                    .map_err(|_| format!("--token-ttl: not a number of seconds: {v}"))?;
-                out.token_ttl = Some(Duration::from_secs(secs));
+            "--token-ttl" => out.token_ttl = Some(seconds("--token-ttl", &value("--token-ttl")?)?),
+            "--ticket-every" => {
+                out.ticket_every = Some(seconds("--ticket-every", &value("--ticket-every")?)?);
             }
+            "--push-url" => out.push_url = Some(value("--push-url")?),
+            "--message-push-url" => out.message_push_url = Some(value("--message-push-url")?),
             "--rotate-refresh-tokens" => out.rotate = true,
             "--strict-orders" => out.strict = true,
             "-h" | "--help" => return Err(String::new()),
@@ -62,6 +74,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(msg) => {
@@ -78,6 +96,15 @@ async fn main() -> ExitCode {
         .strict_orders(args.strict);
     if let Some(ttl) = args.token_ttl {
         builder = builder.token_ttl(ttl);
+    }
+    if let Some(url) = args.push_url {
+        builder = builder.push_url(url);
+    }
+    if let Some(url) = args.message_push_url {
+        builder = builder.message_push_url(url);
+    }
+    if let Some(every) = args.ticket_every {
+        builder = builder.ticket_every(every);
     }
     let sandbox = match builder.start().await {
         Ok(s) => s,

@@ -32,6 +32,9 @@ pub(super) fn routes() -> Router<App> {
         .route("/sandbox/cards/{code}", get(card))
         .route("/sandbox/user_authorize", post(user_authorize))
         .route("/sandbox/events", get(events))
+        .route("/sandbox/push/verify_ticket", post(push_verify_ticket))
+        .route("/sandbox/push/replay", post(push_replay))
+        .route("/sandbox/push/deliveries", get(deliveries))
 }
 
 fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
@@ -219,4 +222,35 @@ async fn user_authorize(State(app): State<App>, body: Bytes) -> Response {
 
 async fn events(State(app): State<App>) -> Response {
     Json(app.lock().events.clone()).into_response()
+}
+
+async fn push_verify_ticket(State(app): State<App>) -> Response {
+    Json(json!({"ticket": app.push_verify_ticket()})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ReplayReq {
+    index: usize,
+}
+
+async fn push_replay(State(app): State<App>, body: Bytes) -> Response {
+    let req = match admin_body::<ReplayReq>(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    let mut st = app.lock();
+    match st.events.get(req.index).cloned() {
+        Some(event) => {
+            st.emit(event);
+            done()
+        }
+        None => admin_error(
+            StatusCode::NOT_FOUND,
+            format!("no event #{}; GET /sandbox/events lists them", req.index),
+        ),
+    }
+}
+
+async fn deliveries(State(app): State<App>) -> Response {
+    Json(app.lock().deliveries.clone()).into_response()
 }

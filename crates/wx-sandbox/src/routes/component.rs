@@ -125,14 +125,6 @@ fn authorizer_token(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     }))
 }
 
-/// A stable `gh_…` user name derived from the appid.
-fn user_name(appid: &str) -> String {
-    let hash = appid.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("gh_{:012x}", hash & 0xffff_ffff_ffff)
-}
-
 fn authorizer_info(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     let mut st = app.lock();
     access::component(&st, q)?;
@@ -146,7 +138,7 @@ fn authorizer_info(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
             "head_img": "",
             "service_type_info": {"id": 2},
             "verify_type_info": {"id": 0},
-            "user_name": user_name(appid),
+            "user_name": ids::gh_name(appid),
             "principal_name": format!("Sandbox company {appid}"),
             "alias": "",
             "qrcode_url": "",

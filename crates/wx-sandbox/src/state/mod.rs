@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::config::Config;
 use crate::events::SandboxEvent;
 use crate::fault::Fault;
+use crate::push::PushDelivery;
 use crate::state::cards::CardSnapshot;
 
 /// The mutable state of one sandbox.
@@ -29,11 +30,22 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     /// Every event emitted so far, oldest first.
     pub events: Vec<SandboxEvent>,
+    /// Queue of the push delivery task (set when a push URL is configured).
+    pub push_queue: Option<tokio::sync::mpsc::UnboundedSender<SandboxEvent>>,
+    /// Events queued for delivery and not finished yet.
+    pub pushes_pending: usize,
+    /// Every push attempt, oldest first.
+    pub deliveries: Vec<PushDelivery>,
 }
 
 impl State {
-    /// Records an event.
+    /// Records an event and queues it for pushing.
     pub(crate) fn emit(&mut self, event: SandboxEvent) {
+        if let Some(queue) = &self.push_queue
+            && queue.send(event.clone()).is_ok()
+        {
+            self.pushes_pending += 1;
+        }
         self.events.push(event);
     }
 

@@ -66,46 +66,50 @@ async fn getticket(sb: &Sandbox, token: &str) -> String {
 }
 
 pub async fn setup(strict: bool) -> Flow {
-    let sb = Sandbox::builder().strict_orders(strict).start().await.expect("start");
-    let platform = direct_token(&sb, PLATFORM).await;
-    let merchant = direct_token(&sb, MERCHANT).await;
-    let url = post(
-        &sb,
-        &format!("/card/invoice/seturl?access_token={platform}"),
-        &json!({}),
-    )
-    .await;
-    let s_pappid = s_pappid_of(url["invoice_url"].as_str().expect("invoice_url"));
-    assert_eq!(s_pappid, sb.s_pappid(PLATFORM));
-    let card = post(
-        &sb,
-        &format!("/card/invoice/platform/createcard?access_token={platform}"),
-        &json!({
-            "invoice_info": {"base_info": {"logo_url": "http://mmbiz.qpic.cn/logo.png", "title": "沙箱商户"},
-                             "payee": "沙箱科技有限公司", "type": "广东省增值税普通发票"}
-        }),
-    )
-    .await;
-    let card_id = card["card_id"].as_str().expect("card_id").to_owned();
-    let contact = post(
-        &sb,
-        &format!("/card/invoice/setbizattr?action=set_contact&access_token={merchant}"),
-        &json!({"contact": {"phone": "0755-1234", "time_out": 12345}}),
-    )
-    .await;
-    assert_eq!(contact["errcode"], 0);
-    let ticket = getticket(&sb, &merchant).await;
-    Flow {
-        sb,
-        platform,
-        merchant,
-        s_pappid,
-        card_id,
-        ticket,
-    }
+    Flow::with(Sandbox::builder().strict_orders(strict).start().await.expect("start")).await
 }
 
 impl Flow {
+    /// A platform and a merchant (direct mode) ready for orders on `sb`.
+    pub async fn with(sb: Sandbox) -> Flow {
+        let platform = direct_token(&sb, PLATFORM).await;
+        let merchant = direct_token(&sb, MERCHANT).await;
+        let url = post(
+            &sb,
+            &format!("/card/invoice/seturl?access_token={platform}"),
+            &json!({}),
+        )
+        .await;
+        let s_pappid = s_pappid_of(url["invoice_url"].as_str().expect("invoice_url"));
+        assert_eq!(s_pappid, sb.s_pappid(PLATFORM));
+        let card = post(
+            &sb,
+            &format!("/card/invoice/platform/createcard?access_token={platform}"),
+            &json!({
+                "invoice_info": {"base_info": {"logo_url": "http://mmbiz.qpic.cn/logo.png", "title": "沙箱商户"},
+                                 "payee": "沙箱科技有限公司", "type": "广东省增值税普通发票"}
+            }),
+        )
+        .await;
+        let card_id = card["card_id"].as_str().expect("card_id").to_owned();
+        let contact = post(
+            &sb,
+            &format!("/card/invoice/setbizattr?action=set_contact&access_token={merchant}"),
+            &json!({"contact": {"phone": "0755-1234", "time_out": 12345}}),
+        )
+        .await;
+        assert_eq!(contact["errcode"], 0);
+        let ticket = getticket(&sb, &merchant).await;
+        Flow {
+            sb,
+            platform,
+            merchant,
+            s_pappid,
+            card_id,
+            ticket,
+        }
+    }
+
     pub fn auth_url_body(&self, order_id: &str) -> Value {
         json!({"s_pappid": self.s_pappid, "order_id": order_id, "money": 1000, "timestamp": 1_700_000_000,
                "source": "web", "redirect_url": "https://example.com", "ticket": self.ticket, "type": 1})

@@ -8,5 +8,6 @@ mod flow;
 mod insert;
 mod merchant;
 mod platform;
+mod push;
 mod reimburse;
 mod support;
