@@ -216,6 +216,12 @@ mod tests {
     }
 
     #[test]
+    fn leading_utf8_bom_is_accepted() {
+        let f = fields("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?><xml><Encrypt>x</Encrypt></xml>");
+        assert_eq!(f.get("Encrypt"), Some("x"));
+    }
+
+    #[test]
     fn rejects_bad_documents() {
         for bad in [
             "",
