@@ -7,7 +7,7 @@ use crate::ids;
 use crate::wire::{WxError, code, unix_now};
 
 /// Verify tickets minted so far (newest last).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Tickets {
     minted: Vec<(String, Instant)>,
 }
@@ -37,8 +37,8 @@ impl Tickets {
     }
 }
 
-/// A permission grant an authorizer gave the component.
-#[derive(Debug, Clone)]
+/// A permission grant an authorizer gave the component (no `Debug`: holds the refresh token).
+#[derive(Clone)]
 pub(crate) struct Grant {
     pub func_ids: Vec<u32>,
     /// `None` until the authorization code was exchanged.
@@ -48,8 +48,8 @@ pub(crate) struct Grant {
     pub auth_time: i64,
 }
 
-/// An Official Account known to the sandbox.
-#[derive(Debug, Clone, Default)]
+/// An Official Account known to the sandbox (no `Debug`: holds its secret).
+#[derive(Clone, Default)]
 pub(crate) struct Account {
     /// Set for direct (self-built) mode accounts.
     pub secret: Option<String>,
@@ -77,7 +77,7 @@ pub(crate) enum GrantChange {
 }
 
 /// All accounts, grants and codes.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Authorizations {
     pub accounts: BTreeMap<String, Account>,
     pub codes: HashMap<String, AuthCode>,

@@ -16,8 +16,8 @@ use crate::fault::Fault;
 use crate::push::PushDelivery;
 use crate::state::cards::CardSnapshot;
 
-/// The mutable state of one sandbox.
-#[derive(Debug, Default)]
+/// The mutable state of one sandbox (no `Debug`: it holds tokens and secrets).
+#[derive(Default)]
 pub(crate) struct State {
     pub tickets: component::Tickets,
     pub auth: component::Authorizations,
@@ -80,12 +80,21 @@ impl State {
     }
 }
 
-/// What the server tasks and every `Sandbox` clone share.
-#[derive(Debug)]
+/// What the server tasks and every `Sandbox` clone share. Its `Debug` output leaves the
+/// state out: it holds tokens and secrets.
 pub(crate) struct Shared {
     pub config: Config,
     pub base_url: String,
     state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("config", &self.config)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {

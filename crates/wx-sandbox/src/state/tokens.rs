@@ -39,8 +39,8 @@ impl TokenRecord {
     }
 }
 
-/// Every token issued so far, keyed by its value.
-#[derive(Debug, Default)]
+/// Every token issued so far, keyed by its value (no `Debug`: the keys are tokens).
+#[derive(Default)]
 pub(crate) struct Tokens {
     by_value: HashMap<String, TokenRecord>,
 }

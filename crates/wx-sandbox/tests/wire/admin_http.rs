@@ -151,3 +151,24 @@ async fn shutdown_stops_even_with_clones() {
     sb.shutdown().await;
     assert!(reqwest::Client::new().get(&url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn debug_output_hides_secrets() {
+    let builder = Sandbox::builder()
+        .component("wxdebugcomponent1", "super-secret-value")
+        .push_credentials("push-token-value", "SandboxEncodingAesKey0123456789abcdefghijkl");
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains("super-secret-value") && !shown.contains("push-token-value"),
+        "{shown}"
+    );
+    assert!(!shown.contains("SandboxEncodingAesKey"), "{shown}");
+    let sb = builder.start().await.expect("start");
+    let ticket = sb.mint_verify_ticket();
+    let shown = format!("{sb:?}");
+    assert!(
+        !shown.contains("super-secret-value") && !shown.contains(&ticket),
+        "{shown}"
+    );
+    assert!(shown.contains(&sb.base_url()));
+}
