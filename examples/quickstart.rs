@@ -47,7 +47,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. The authorization link the platform shows to the account's admin.
     let pre_auth = component.pre_auth_code().await?;
-    let link = component.authorization_url(&pre_auth.code, "https://platform.example.com/authorized").build();
+    let link = component
+        .authorization_url(&pre_auth.code, "https://platform.example.com/authorized")
+        .build();
     println!("3. authorization link: {}…", &link[..link.len().min(72)]);
 
     // 5. The admin confirms (simulated by the sandbox); WeChat redirects with an auth code.
@@ -69,9 +71,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 8. Insert the invoice card into the user's WeChat card wallet.
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let data = InvoiceUserData::new("示例科技有限公司", "24440000000012345678", "", i64::try_from(now)?, s_media_id)
-        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-        .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
+    let data = InvoiceUserData::new(
+        "示例科技有限公司",
+        "24440000000012345678",
+        "",
+        i64::try_from(now)?,
+        s_media_id,
+    )
+    .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
+    .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
     let request = InsertInvoiceRequest::new(format!("order-{now}"), "pjZ8Yt-quickstart-card", MERCHANT, "", data);
     let out = client.insert(PLATFORM_OA, &request).await?;
     println!("6. invoice inserted: card code {} for openid {}", out.code, out.openid);
