@@ -76,8 +76,13 @@ async fn ticket_authorization_and_revocation_pushes_are_acted_on() {
     let (q, body) = push(&c, &ticket_xml(&ticket));
     let event = c.handle_push(&q, &body).await.expect("ticket push");
     assert!(matches!(event, ComponentEvent::VerifyTicket { .. }));
-    assert!(!format!("{event:?}").contains(&ticket), "the ticket is redacted in Debug");
-    c.component_access_token().await.expect("the pushed ticket mints a component token");
+    assert!(
+        !format!("{event:?}").contains(&ticket),
+        "the ticket is redacted in Debug"
+    );
+    c.component_access_token()
+        .await
+        .expect("the pushed ticket mints a component token");
 
     let code = sandbox.authorize(MERCHANT, &[26]);
     let (q, body) = push(&c, &authorized_xml("authorized", &code));
@@ -117,7 +122,10 @@ async fn tampered_and_unsigned_pushes_are_refused() {
     q.msg_signature = None;
     assert!(matches!(c.handle_push(&q, &body).await, Err(AuthError::Push(_))));
     // Nothing was stored.
-    assert!(matches!(c.component_access_token().await, Err(AuthError::NoVerifyTicket { .. })));
+    assert!(matches!(
+        c.component_access_token().await,
+        Err(AuthError::NoVerifyTicket { .. })
+    ));
 }
 
 #[tokio::test]
