@@ -4,6 +4,8 @@
 //! Needs a Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`); keys go under a random
 //! prefix and are deleted at the end. Figures go in `docs/benchmarks.md`.
 
+#![allow(missing_docs)] // criterion_main! generates an undocumented `main`
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;

@@ -295,12 +295,12 @@ impl TokenCache {
                 Err(()) => return self.refresh_and_keep(key, refresh).await,
             }
             if started.elapsed() > self.settings.wait_budget {
-                return Err(self.timeout_error(key, started));
+                return Err(Self::timeout_error(key, started));
             }
         }
     }
 
-    fn timeout_error(&self, key: &TokenKey, started: Instant) -> AuthError {
+    fn timeout_error(key: &TokenKey, started: Instant) -> AuthError {
         AuthError::RefreshTimeout {
             what: key.kind().as_str(),
             appid: key.appid().to_owned(),
@@ -330,7 +330,7 @@ impl TokenCache {
                 return Ok(token);
             }
             if started.elapsed() > self.settings.wait_budget {
-                return Err(self.timeout_error(key, started));
+                return Err(Self::timeout_error(key, started));
             }
             tokio::time::sleep(poll_delay()).await;
         }

@@ -91,7 +91,10 @@ impl MerchantCalls<'_> {
     pub async fn auth_url(&self, request: &GetAuthUrlRequest) -> Result<GetAuthUrlResponse, InvoiceError> {
         let mut request = request.clone();
         if request.ticket.is_empty() {
-            request.ticket = self.wx_card_ticket().await?.expose_secret().to_owned();
+            self.wx_card_ticket()
+                .await?
+                .expose_secret()
+                .clone_into(&mut request.ticket);
         }
         request.validate()?;
         self.client.post(self.appid, E_INVOICE, GET_AUTH_URL, &request).await
