@@ -6,7 +6,8 @@ use wx_auth::permissions::{CARDS, E_INVOICE};
 
 use crate::error::InvoiceError;
 
-/// `seturl` and `insert`: either the card set or the e-invoice set.
+/// `seturl`, `insert` and the generic card API `card/code/decrypt`: either the card set or the
+/// e-invoice set.
 pub const CARDS_OR_E_INVOICE: &[u32] = &[CARDS, E_INVOICE];
 /// Every other invoice call: the e-invoice set.
 pub const E_INVOICE_ONLY: &[u32] = &[E_INVOICE];

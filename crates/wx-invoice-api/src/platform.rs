@@ -25,7 +25,8 @@ const DECRYPT_CODE: &str = "/card/code/decrypt";
 /// Codes with which WeChat says "this order or invoice is already in a card wallet".
 const ALREADY_INSERTED: [i64; 3] = [72056, 72018, 72042];
 
-const SETURL_OR_INSERT: Requirement = Requirement::AnyOf(CARDS_OR_E_INVOICE);
+/// `seturl`, `insert` and the card API `code/decrypt`: the card set (8) or the e-invoice set (26).
+const CARD_OR_INVOICE_SET: Requirement = Requirement::AnyOf(CARDS_OR_E_INVOICE);
 const E_INVOICE: Requirement = Requirement::AnyOf(E_INVOICE_ONLY);
 
 /// The multipart upload of `setpdf`: one file part named `pdf`.
@@ -105,7 +106,7 @@ impl PlatformCalls<'_> {
     /// platform: call once and keep it. Needs permission set 8 or 26.
     pub async fn set_url(&self) -> Result<SetUrlResponse, InvoiceError> {
         self.client
-            .post(self.appid, SETURL_OR_INSERT, SET_URL, &EmptyBody {})
+            .post(self.appid, CARD_OR_INVOICE_SET, SET_URL, &EmptyBody {})
             .await
     }
 
@@ -170,7 +171,7 @@ impl PlatformCalls<'_> {
         for warning in request.validate()? {
             tracing::warn!(field = %warning.field, order_id = %request.order_id, "{}", warning.message);
         }
-        match self.client.post(self.appid, SETURL_OR_INSERT, INSERT, request).await {
+        match self.client.post(self.appid, CARD_OR_INVOICE_SET, INSERT, request).await {
             Err(InvoiceError::Wechat(wx_auth::AuthError::Api { errcode, errmsg, .. }))
                 if ALREADY_INSERTED.contains(&errcode) =>
             {
@@ -194,12 +195,17 @@ impl PlatformCalls<'_> {
     }
 
     /// P7 `card/code/decrypt`: turns the `encrypt_code` of a card jump link into the card code.
+    /// A generic card API: permission set 8 (cards) or 26 (e-invoice) suffices. Only the
+    /// card's platform or its merchant may decrypt it (others get 40056).
     pub async fn decrypt_code(&self, encrypt_code: &str) -> Result<String, InvoiceError> {
         let body = DecryptCodeRequest {
             encrypt_code: encrypt_code.to_owned(),
         };
         body.validate()?;
-        let out: DecryptCodeResponse = self.client.post(self.appid, E_INVOICE, DECRYPT_CODE, &body).await?;
+        let out: DecryptCodeResponse = self
+            .client
+            .post(self.appid, CARD_OR_INVOICE_SET, DECRYPT_CODE, &body)
+            .await?;
         Ok(out.code)
     }
 }
