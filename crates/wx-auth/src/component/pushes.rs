@@ -6,7 +6,7 @@ use wx_invoice_types::InvoiceEvent;
 use super::Component;
 use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
-use crate::push::{ComponentEvent, PushError, PushQuery, open_push};
+use crate::push::{ComponentEvent, PushQuery, decrypt_push, open_push};
 use crate::store::AuthorizerStatus;
 
 /// How recently a stored authorization must have been written for a repeated (already
@@ -61,12 +61,7 @@ impl Component {
     /// [`InvoiceEvent::Other`]). Reply `success` as for [`handle_push`](Self::handle_push);
     /// de-duplicate on the order id or card code, since WeChat retries.
     pub fn open_message(&self, query: &PushQuery, body: &str) -> Result<InvoiceEvent, AuthError> {
-        let msg_signature = query.msg_signature.as_deref().ok_or(PushError::MissingMsgSignature)?;
-        let plaintext = self
-            .inner
-            .crypt
-            .decrypt(msg_signature, &query.timestamp, &query.nonce, body)
-            .map_err(PushError::from)?;
+        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
         InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))
     }
 
