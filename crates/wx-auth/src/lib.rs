@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 
 mod authorizer_tokens;
+mod builder_setters;
 mod component;
 pub mod crypto;
 mod error;

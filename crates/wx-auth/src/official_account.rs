@@ -15,7 +15,7 @@ use crate::error::AuthError;
 use crate::source::TokenSource;
 use crate::store::{DIRECT_NAMESPACE, MemoryStore, TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
-use crate::token_cache::{CacheSettings, RefreshMode, TokenCache};
+use crate::token_cache::{CacheSettings, TokenCache};
 use crate::transport::{Credential, JsonCall, Transport, TransportSettings};
 
 const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
@@ -93,45 +93,8 @@ impl OfficialAccountTokensBuilder {
         self
     }
 
-    /// Calls this base URL instead of `https://api.weixin.qq.com`.
-    pub fn api_base(mut self, base: impl Into<String>) -> Self {
-        self.transport.set_api_base(base);
-        self
-    }
-
-    /// Uses this `reqwest::Client`.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Time allowed for one call (default 20 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// How long before expiry a token is refreshed (default 5 minutes).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.cache.margin = margin;
-        self
-    }
-
-    /// Read-only mode: only read tokens a refresher wrote to the shared store.
-    pub fn read_only(mut self, read_only: bool) -> Self {
-        self.cache.mode = if read_only {
-            RefreshMode::ReadOnly
-        } else {
-            RefreshMode::Refresh
-        };
-        self
-    }
-
-    /// How long a caller waits for another process's refresh before failing (default 30 s).
-    pub fn wait_budget(mut self, budget: Duration) -> Self {
-        self.cache.wait_budget = budget;
-        self
-    }
+    crate::transport_setters!();
+    crate::cache_setters!();
 
     /// Builds the source. Fails when no account was added or an AppSecret is empty.
     pub fn build(self) -> Result<OfficialAccountTokens, AuthError> {

@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,36 +62,7 @@ impl fmt::Debug for InvoiceClientBuilder {
 }
 
 impl InvoiceClientBuilder {
-    /// Calls this base URL instead of `https://api.weixin.qq.com` (the sandbox, a proxy);
-    /// disables fail-over to WeChat's backup hosts.
-    pub fn api_base(mut self, base: impl Into<String>) -> Self {
-        self.transport.set_api_base(base);
-        self
-    }
-
-    /// Uses this `reqwest::Client` (e.g. one shared with a `Component`).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Time allowed to open a connection (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed for one call (default 20 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted (default 4 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.transport.max_response_bytes = limit;
-        self
-    }
+    wx_auth::transport_setters!();
 
     /// Largest PDF `upload_pdf` sends (default [`DEFAULT_MAX_PDF_BYTES`]).
     pub fn max_pdf_bytes(mut self, limit: usize) -> Self {

@@ -1,7 +1,6 @@
 //! [`ComponentBuilder`]: optional settings of a [`Component`].
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::{Component, ComponentConfig, Inner, records::RecordMirror};
 use secrecy::{ExposeSecret, SecretString};
@@ -9,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
 use crate::store::{MemoryStore, TokenStore};
-use crate::token_cache::{CacheSettings, RefreshMode, TokenCache};
+use crate::token_cache::{CacheSettings, TokenCache};
 use crate::transport::{Transport, TransportSettings};
 
 /// Builds a [`Component`]. Every setting has a default: an in-memory store, WeChat's API host
@@ -51,74 +50,8 @@ impl ComponentBuilder {
         self
     }
 
-    /// Calls this base URL instead of `https://api.weixin.qq.com` (a sandbox or a proxy);
-    /// disables fail-over to WeChat's backup hosts.
-    pub fn api_base(mut self, base: impl Into<String>) -> Self {
-        self.transport.set_api_base(base);
-        self
-    }
-
-    /// Uses this `reqwest::Client` (its own settings apply; the call timeout still does).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Time allowed to open a connection (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed for one call (default 20 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted (default 4 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.transport.max_response_bytes = limit;
-        self
-    }
-
-    /// How long before expiry a token is refreshed (default 5 minutes; capped at half a
-    /// token's lifetime).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.cache.margin = margin;
-        self
-    }
-
-    /// How long a process may hold the cross-process refresh lock (default 20 s); a holder that
-    /// dies is recovered from when it passes.
-    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
-        self.cache.lock_ttl = ttl;
-        self
-    }
-
-    /// How long a caller waits for another process's refresh (or, read-only, for the
-    /// refresher) before failing (default 30 s).
-    pub fn wait_budget(mut self, budget: Duration) -> Self {
-        self.cache.wait_budget = budget;
-        self
-    }
-
-    /// How many tokens the in-process cache holds at most (default 10 000).
-    pub fn l1_capacity(mut self, capacity: usize) -> Self {
-        self.cache.l1_capacity = capacity.max(1);
-        self
-    }
-
-    /// Read-only mode: never call a token endpoint, only read tokens a refresher wrote to the
-    /// shared store (for nodes outside WeChat's IP whitelist).
-    pub fn read_only(mut self, read_only: bool) -> Self {
-        self.cache.mode = if read_only {
-            RefreshMode::ReadOnly
-        } else {
-            RefreshMode::Refresh
-        };
-        self
-    }
+    crate::transport_setters!();
+    crate::cache_setters!();
 
     /// The EncodingAESKey in use before the current one, during a key change: pushes that fail
     /// with the current key are tried with this one (WeChat's advice).
