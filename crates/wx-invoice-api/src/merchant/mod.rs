@@ -11,12 +11,12 @@ use wx_auth::transport::{ApiCall, CallBody, CallMethod};
 use wx_auth::{AccessToken, TokenKey, TokenKind};
 use wx_invoice_types::{
     ApiStatus, GetAuthDataRequest, GetAuthDataResponse, GetAuthUrlRequest, GetAuthUrlResponse, RejectInsertRequest,
-    TicketResponse,
+    TicketResponse, ValidationErrors,
 };
 
 use crate::client::InvoiceClient;
 use crate::error::InvoiceError;
-use crate::permission::{E_INVOICE_ONLY, Requirement};
+use crate::permission::{self, E_INVOICE_ONLY, Requirement};
 
 const GET_TICKET: &str = "/cgi-bin/ticket/getticket";
 const GET_AUTH_URL: &str = "/card/invoice/getauthurl";
@@ -86,17 +86,30 @@ impl MerchantCalls<'_> {
     }
 
     /// M2 `getauthurl`: the page where the user authorizes invoicing for `order_id`. An empty
-    /// `ticket` is filled with [`wx_card_ticket`](Self::wx_card_ticket). Validated first.
-    /// Requires `set_contact` to have been done (else WeChat answers 72063).
+    /// `ticket` is filled with [`wx_card_ticket`](Self::wx_card_ticket).
+    ///
+    /// The request is validated and the permission set checked *before* the ticket is fetched,
+    /// so a request that cannot be sent costs no call at all. Requires `set_contact` to have
+    /// been done (else WeChat answers 72063).
     pub async fn auth_url(&self, request: &GetAuthUrlRequest) -> Result<GetAuthUrlResponse, InvoiceError> {
+        let fill_ticket = request.ticket.is_empty();
+        if let Err(errors) = request.validate() {
+            // An empty ticket is not a problem: it is filled below.
+            let problems = errors
+                .into_problems()
+                .into_iter()
+                .filter(|p| !(fill_ticket && p.field == "ticket"))
+                .collect();
+            ValidationErrors::check(problems)?;
+        }
+        permission::check(&**self.client.tokens(), self.appid, GET_AUTH_URL, E_INVOICE).await?;
         let mut request = request.clone();
-        if request.ticket.is_empty() {
+        if fill_ticket {
             self.wx_card_ticket()
                 .await?
                 .expose_secret()
                 .clone_into(&mut request.ticket);
         }
-        request.validate()?;
         self.client.post(self.appid, E_INVOICE, GET_AUTH_URL, &request).await
     }
 

@@ -1,0 +1,673 @@
+//! Issue 5, the merchant's side (M1–M5 with all six `setbizattr` actions, T1–T3) through the
+//! public API against the sandbox over loopback HTTP: the `wx_card` ticket and its cache, the
+//! authorization page, the simulated user's authorization, querying and rejecting it, the page
+//! settings, the title calls, and the permission checks (set 26, `scantitle` not for third
+//! parties).
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use wx_auth::{MemoryStore, OfficialAccountTokens, TokenSource, TokenStore};
+use wx_invoice_api::{InvoiceClient, InvoiceError};
+use wx_invoice_e2e::{MERCHANT, PLATFORM_OA, Platform, insert_request, now};
+use wx_invoice_types::{
+    AuthField, AuthSource, AuthUrlType, BizAttrAction, BizField, Contact, CustomField, Fen, GetAuthUrlRequest,
+    GetSelectTitleUrlRequest, GetUserTitleUrlRequest, PayMchInfo, RejectInsertRequest, SetBizAttrRequest, UserField,
+};
+use wx_sandbox::{Fault, SandboxEvent, UserAuthorization};
+
+const GET_TICKET: &str = "/cgi-bin/ticket/getticket";
+const GET_AUTH_URL: &str = "/card/invoice/getauthurl";
+const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
+const REJECT_INSERT: &str = "/card/invoice/rejectinsert";
+const SET_BIZ_ATTR: &str = "/card/invoice/setbizattr";
+const USER_TITLE_URL: &str = "/card/invoice/biz/getusertitleurl";
+const SELECT_TITLE_URL: &str = "/card/invoice/biz/getselecttitleurl";
+const SCAN_TITLE: &str = "/card/invoice/scantitle";
+
+/// Content of a user's "my invoice title" QR code.
+const SCAN_TEXT: &str =
+    "https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=gOc0BcL4lEKgXpSyGJ3vBg";
+
+/// The platform and the merchant authorized for set 26, the platform's `s_pappid` known.
+struct Merchant {
+    p: Platform,
+    s_pappid: String,
+}
+
+impl Merchant {
+    async fn start() -> Self {
+        Self::on(Platform::start().await).await
+    }
+
+    async fn on(p: Platform) -> Self {
+        p.authorize(PLATFORM_OA, &[26]).await;
+        p.authorize(MERCHANT, &[26]).await;
+        let s_pappid = p
+            .client
+            .platform(PLATFORM_OA)
+            .set_url()
+            .await
+            .expect("seturl")
+            .s_pappid()
+            .expect("s_pappid");
+        Self { p, s_pappid }
+    }
+
+    /// The same, with the merchant's contact already set (needed by getauthurl).
+    async fn with_contact() -> Self {
+        let m = Self::start().await;
+        m.p.client
+            .merchant(MERCHANT)
+            .set_contact(contact())
+            .await
+            .expect("set_contact");
+        m
+    }
+
+    /// A getauthurl request for `order_id` with an empty ticket (the client fills it).
+    fn auth_request(&self, order_id: &str) -> GetAuthUrlRequest {
+        GetAuthUrlRequest {
+            s_pappid: self.s_pappid.clone(),
+            order_id: order_id.into(),
+            money: Fen(10_600),
+            timestamp: now(),
+            source: AuthSource::Web,
+            redirect_url: Some("https://shop.example.com/invoice/done".into()),
+            ticket: String::new(),
+            auth_type: AuthUrlType::UserTitle,
+        }
+    }
+}
+
+fn contact() -> Contact {
+    Contact {
+        phone: "0755-12345678".into(),
+        time_out: 12345,
+    }
+}
+
+fn wechat_code(err: &InvoiceError) -> i64 {
+    err.errcode()
+        .unwrap_or_else(|| panic!("expected a WeChat error code, got {err:?}"))
+}
+
+fn assert_validation(err: &InvoiceError, fields: &[&str]) {
+    let InvoiceError::Validation(problems) = err else {
+        panic!("expected a validation error, got {err:?}")
+    };
+    for field in fields {
+        assert!(problems.mentions(field), "{field} missing from {err}");
+    }
+}
+
+#[tokio::test]
+async fn wx_card_ticket_is_fetched_once_then_cached_for_every_auth_url() {
+    let m = Merchant::with_contact().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    for i in 0..4 {
+        let out = merchant
+            .auth_url(&m.auth_request(&format!("order-ticket-{i}")))
+            .await
+            .expect("getauthurl with a filled ticket");
+        assert!(
+            out.auth_url.contains(&format!("order_id=order-ticket-{i}")),
+            "{}",
+            out.auth_url
+        );
+    }
+    let first = merchant.wx_card_ticket().await.expect("ticket");
+    let again = merchant.wx_card_ticket().await.expect("ticket");
+    assert_eq!(first.expose_secret(), again.expose_secret());
+    assert!(first.expose_secret().len() > 20);
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 1, "one getticket for all calls");
+    assert_eq!(m.p.sandbox.count(GET_AUTH_URL), 4);
+
+    // A ticket given by the caller is used as is.
+    let mut own = m.auth_request("order-ticket-own");
+    own.ticket = first.expose_secret().to_owned();
+    merchant.auth_url(&own).await.expect("own ticket");
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 1);
+}
+
+#[tokio::test]
+async fn wx_card_ticket_is_shared_through_the_ticket_store() {
+    let m = Merchant::with_contact().await;
+    let shared: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+    let build = || {
+        let tokens: Arc<dyn TokenSource> = Arc::new(m.p.tokens());
+        InvoiceClient::builder(tokens)
+            .api_base(m.p.sandbox.base_url())
+            .ticket_store(shared.clone())
+            .build()
+            .expect("client")
+    };
+    let (one, two) = (build(), build());
+    let a = one.merchant(MERCHANT).wx_card_ticket().await.expect("first process");
+    let b = two.merchant(MERCHANT).wx_card_ticket().await.expect("second process");
+    assert_eq!(a.expose_secret(), b.expose_secret());
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 1, "the second client read the store");
+}
+
+#[tokio::test]
+async fn wx_card_ticket_failure_surfaces_and_is_not_cached() {
+    let m = Merchant::start().await;
+    m.p.sandbox.inject_fault(Fault::errcode(GET_TICKET, -1, "system error"));
+    let merchant = m.p.client.merchant(MERCHANT);
+    let err = merchant.wx_card_ticket().await.expect_err("WeChat busy");
+    assert_eq!(wechat_code(&err), -1);
+    let ticket = merchant.wx_card_ticket().await.expect("next call fetches");
+    assert!(!ticket.expose_secret().is_empty());
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 2);
+}
+
+#[tokio::test]
+async fn auth_url_needs_set_contact_first() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let err = merchant
+        .auth_url(&m.auth_request("order-contact-1"))
+        .await
+        .expect_err("no contact yet");
+    assert_eq!(wechat_code(&err), 72063);
+    merchant.set_contact(contact()).await.expect("set_contact");
+    let out = merchant
+        .auth_url(&m.auth_request("order-contact-1"))
+        .await
+        .expect("now it works");
+    assert!(
+        out.auth_url.starts_with("https://mp.weixin.qq.com/"),
+        "{}",
+        out.auth_url
+    );
+    assert_eq!(out.appid, None, "appid only for wxa");
+
+    let mut wxa = m.auth_request("order-contact-2");
+    wxa.source = AuthSource::Wxa;
+    wxa.redirect_url = None;
+    let out = merchant.auth_url(&wxa).await.expect("wxa");
+    assert!(
+        out.appid.is_some_and(|a| a.starts_with("wx")),
+        "wxa answers the Mini Program appid"
+    );
+}
+
+#[tokio::test]
+async fn auth_url_with_an_unknown_s_pappid_is_72031() {
+    let m = Merchant::with_contact().await;
+    let mut request = m.auth_request("order-bad-pappid");
+    request.s_pappid = "bm90LWEtcGxhdGZvcm0=".into();
+    let err =
+        m.p.client
+            .merchant(MERCHANT)
+            .auth_url(&request)
+            .await
+            .expect_err("unknown platform");
+    assert_eq!(wechat_code(&err), 72031);
+}
+
+#[tokio::test]
+async fn auth_url_problems_are_reported_together_before_the_ticket_is_fetched() {
+    let m = Merchant::with_contact().await;
+    m.p.sandbox.reset_counts();
+    let mut request = m.auth_request("");
+    request.money = Fen(-5);
+    request.timestamp = now() * 1000;
+    request.redirect_url = Some("javascript:alert(1)".into());
+    let err =
+        m.p.client
+            .merchant(MERCHANT)
+            .auth_url(&request)
+            .await
+            .expect_err("invalid");
+    assert_validation(&err, &["order_id", "money", "timestamp", "redirect_url"]);
+    let InvoiceError::Validation(problems) = &err else {
+        unreachable!()
+    };
+    assert!(
+        !problems.mentions("ticket"),
+        "an empty ticket is filled, not a problem: {err}"
+    );
+    assert_eq!(
+        m.p.sandbox.count(GET_TICKET),
+        0,
+        "no ticket fetched for a request that cannot be sent"
+    );
+    assert_eq!(m.p.sandbox.count(GET_AUTH_URL), 0);
+}
+
+#[tokio::test]
+async fn the_user_authorization_is_pushed_and_read_back_with_auth_data() {
+    let m = Merchant::with_contact().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    merchant
+        .auth_url(&m.auth_request("order-auth-1"))
+        .await
+        .expect("getauthurl");
+    let before = merchant
+        .auth_data(&m.s_pappid, "order-auth-1")
+        .await
+        .expect("getauthdata");
+    assert_eq!(before.invoice_status, "never auth");
+    assert!(!before.is_authorized());
+
+    let openid =
+        m.p.sandbox
+            .user_authorize(
+                &UserAuthorization::new(&m.s_pappid, "order-auth-1")
+                    .company_title("示例科技有限公司", "91440300MA5EXAMPLE"),
+            )
+            .expect("user confirms");
+    let after = merchant
+        .auth_data(&m.s_pappid, "order-auth-1")
+        .await
+        .expect("getauthdata");
+    assert!(after.is_authorized(), "{after:?}");
+    assert!(
+        (now() - after.auth_time).abs() < 60,
+        "auth_time is now: {}",
+        after.auth_time
+    );
+    let company = after.user_auth_info.and_then(|i| i.biz_field).expect("a company title");
+    assert_eq!(company.title, "示例科技有限公司");
+    assert_eq!(company.tax_no, "91440300MA5EXAMPLE");
+
+    let pushed = m.p.sandbox.events().into_iter().find_map(|e| match e {
+        SandboxEvent::UserAuthorizeInvoice {
+            merchant_appid,
+            order_id,
+            s_pappid,
+            source,
+            openid,
+        } => Some((merchant_appid, order_id, s_pappid, source, openid)),
+        _ => None,
+    });
+    assert_eq!(
+        pushed,
+        Some((
+            MERCHANT.to_owned(),
+            "order-auth-1".to_owned(),
+            m.s_pappid.clone(),
+            "web".to_owned(),
+            openid
+        ))
+    );
+
+    // A personal title comes back as user_field.
+    merchant
+        .auth_url(&m.auth_request("order-auth-2"))
+        .await
+        .expect("getauthurl");
+    m.p.sandbox
+        .user_authorize(&UserAuthorization::new(&m.s_pappid, "order-auth-2").personal_title("张三"))
+        .expect("user confirms");
+    let personal = merchant
+        .auth_data(&m.s_pappid, "order-auth-2")
+        .await
+        .expect("getauthdata");
+    assert_eq!(
+        personal
+            .user_auth_info
+            .and_then(|i| i.user_field)
+            .map(|f| f.title)
+            .as_deref(),
+        Some("张三")
+    );
+}
+
+#[tokio::test]
+async fn auth_data_needs_both_ids_and_unknown_orders_read_never_auth() {
+    let m = Merchant::with_contact().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let unknown = merchant
+        .auth_data(&m.s_pappid, "order-nobody-opened")
+        .await
+        .expect("getauthdata");
+    assert_eq!(unknown.invoice_status, "never auth");
+    assert_eq!(unknown.auth_time, 0);
+    m.p.sandbox.reset_counts();
+    let err = merchant.auth_data("", " ").await.expect_err("invalid");
+    assert_validation(&err, &["s_pappid", "order_id"]);
+    assert_eq!(m.p.sandbox.count(GET_AUTH_DATA), 0);
+}
+
+#[tokio::test]
+async fn reject_insert_kills_the_order_for_good() {
+    let m = Merchant::with_contact().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    merchant
+        .auth_url(&m.auth_request("order-reject-1"))
+        .await
+        .expect("getauthurl");
+    m.p.sandbox
+        .user_authorize(&UserAuthorization::new(&m.s_pappid, "order-reject-1"))
+        .expect("user confirms");
+    merchant
+        .reject_insert(&RejectInsertRequest {
+            s_pappid: m.s_pappid.clone(),
+            order_id: "order-reject-1".into(),
+            reason: "订单已退款".into(),
+            url: Some("https://shop.example.com/refund".into()),
+        })
+        .await
+        .expect("rejectinsert");
+    let data = merchant
+        .auth_data(&m.s_pappid, "order-reject-1")
+        .await
+        .expect("getauthdata");
+    assert_eq!(data.invoice_status, "reject insert");
+    assert!(!data.is_authorized());
+
+    let media = m.p.upload(PLATFORM_OA).await;
+    let err =
+        m.p.client
+            .insert(PLATFORM_OA, &insert_request("order-reject-1", &media))
+            .await
+            .expect_err("rejected order");
+    assert_eq!(wechat_code(&err), 72035);
+    assert!(!err.is_already_inserted());
+    assert!(
+        m.p.sandbox
+            .user_authorize(&UserAuthorization::new(&m.s_pappid, "order-reject-1"))
+            .is_err(),
+        "a rejected order cannot be authorized again"
+    );
+}
+
+#[tokio::test]
+async fn reject_insert_errors_unknown_order_inserted_order_and_missing_reason() {
+    let m = Merchant::with_contact().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let reject = |order_id: &str| RejectInsertRequest {
+        s_pappid: m.s_pappid.clone(),
+        order_id: order_id.into(),
+        reason: "抬头有误".into(),
+        url: None,
+    };
+    let err = merchant
+        .reject_insert(&reject("order-never-opened"))
+        .await
+        .expect_err("unknown order");
+    assert_eq!(wechat_code(&err), 72038);
+
+    merchant
+        .auth_url(&m.auth_request("order-reject-late"))
+        .await
+        .expect("getauthurl");
+    m.p.sandbox
+        .user_authorize(&UserAuthorization::new(&m.s_pappid, "order-reject-late"))
+        .expect("user confirms");
+    let media = m.p.upload(PLATFORM_OA).await;
+    m.p.client
+        .insert(PLATFORM_OA, &insert_request("order-reject-late", &media))
+        .await
+        .expect("insert");
+    let err = merchant
+        .reject_insert(&reject("order-reject-late"))
+        .await
+        .expect_err("already inserted");
+    assert_eq!(wechat_code(&err), 72056);
+
+    m.p.sandbox.reset_counts();
+    let mut no_reason = reject("order-reject-late");
+    no_reason.reason = String::new();
+    let err = merchant.reject_insert(&no_reason).await.expect_err("invalid");
+    assert_validation(&err, &["reason"]);
+    assert_eq!(m.p.sandbox.count(REJECT_INSERT), 0);
+}
+
+#[tokio::test]
+async fn set_biz_attr_auth_field_round_trips_and_is_72029_before() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let err = merchant.get_auth_field().await.expect_err("never set");
+    assert_eq!(wechat_code(&err), 72029);
+
+    let field = AuthField {
+        user_field: UserField {
+            show_title: Some(true),
+            show_phone: Some(true),
+            require_phone: Some(false),
+            custom_field: vec![CustomField {
+                key: "工号".into(),
+                is_require: Some(true),
+                notice: Some("填写员工工号".into()),
+            }],
+            ..UserField::default()
+        },
+        biz_field: BizField {
+            show_title: Some(true),
+            show_tax_no: Some(true),
+            require_tax_no: Some(true),
+            ..BizField::default()
+        },
+    };
+    merchant.set_auth_field(field.clone()).await.expect("set_auth_field");
+    assert_eq!(merchant.get_auth_field().await.expect("get_auth_field"), Some(field));
+}
+
+#[tokio::test]
+async fn set_biz_attr_pay_mch_round_trips_and_rejects_a_bad_mchid() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let err = merchant.get_pay_mch().await.expect_err("never set");
+    assert_eq!(wechat_code(&err), 72028);
+    let err = merchant
+        .set_pay_mch(PayMchInfo {
+            mchid: "MCH-1230000109".into(),
+            s_pappid: m.s_pappid.clone(),
+        })
+        .await
+        .expect_err("mchid must be digits");
+    assert_eq!(wechat_code(&err), 72030);
+    let info = PayMchInfo {
+        mchid: "1230000109".into(),
+        s_pappid: m.s_pappid.clone(),
+    };
+    merchant.set_pay_mch(info.clone()).await.expect("set_pay_mch");
+    assert_eq!(merchant.get_pay_mch().await.expect("get_pay_mch"), Some(info));
+}
+
+#[tokio::test]
+async fn set_biz_attr_contact_round_trips_and_bad_bodies_are_not_sent() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let err = merchant.get_contact().await.expect_err("never set");
+    assert_eq!(wechat_code(&err), 72063);
+    merchant.set_contact(contact()).await.expect("set_contact");
+    assert_eq!(merchant.get_contact().await.expect("get_contact"), Some(contact()));
+
+    m.p.sandbox.reset_counts();
+    let err = merchant
+        .set_contact(Contact {
+            phone: "call us".into(),
+            time_out: -1,
+        })
+        .await
+        .expect_err("invalid contact");
+    assert_validation(&err, &["contact.phone", "contact.time_out"]);
+    // The generic entry point checks that the body fits the action.
+    let err = merchant
+        .biz_attr(BizAttrAction::GetContact, &SetBizAttrRequest::contact(contact()))
+        .await
+        .expect_err("a get action sends {}");
+    assert_validation(&err, &["contact"]);
+    let err = merchant
+        .biz_attr(BizAttrAction::SetPayMch, &SetBizAttrRequest::default())
+        .await
+        .expect_err("set_pay_mch needs paymch_info");
+    assert_validation(&err, &["paymch_info"]);
+    assert_eq!(m.p.sandbox.count(SET_BIZ_ATTR), 0);
+    assert_eq!(
+        merchant.get_contact().await.expect("unchanged"),
+        Some(contact()),
+        "the stored contact is untouched"
+    );
+}
+
+#[tokio::test]
+async fn user_title_url_gives_a_link_and_checks_the_tax_number_first() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let url = merchant
+        .user_title_url(&GetUserTitleUrlRequest {
+            title: Some("示例科技有限公司".into()),
+            tax_no: Some("91440300MA5EXAMPLE".into()),
+            phone: Some("0755-12345678".into()),
+            ..GetUserTitleUrlRequest::default()
+        })
+        .await
+        .expect("getusertitleurl");
+    assert!(url.starts_with("https://mp.weixin.qq.com/"), "{url}");
+    let user_fills = merchant
+        .user_title_url(&GetUserTitleUrlRequest {
+            user_fill: Some(true),
+            ..GetUserTitleUrlRequest::default()
+        })
+        .await
+        .expect("the user fills the title");
+    assert_ne!(user_fills, url, "each link is new");
+
+    m.p.sandbox.reset_counts();
+    let err = merchant
+        .user_title_url(&GetUserTitleUrlRequest {
+            tax_no: Some("9144-0300".into()),
+            ..GetUserTitleUrlRequest::default()
+        })
+        .await
+        .expect_err("invalid");
+    assert_validation(&err, &["title", "tax_no"]);
+    assert_eq!(m.p.sandbox.count(USER_TITLE_URL), 0);
+}
+
+#[tokio::test]
+async fn select_title_url_gives_a_link_and_reports_wechat_errors() {
+    let m = Merchant::start().await;
+    let merchant = m.p.client.merchant(MERCHANT);
+    let request = GetSelectTitleUrlRequest {
+        attach: Some("till-7".into()),
+        biz_name: Some("示例便利店".into()),
+    };
+    let url = merchant.select_title_url(&request).await.expect("getselecttitleurl");
+    assert!(url.starts_with("https://mp.weixin.qq.com/"), "{url}");
+    m.p.sandbox
+        .inject_fault(Fault::errcode(SELECT_TITLE_URL, 72015, "unauthorized create invoice"));
+    let err = merchant.select_title_url(&request).await.expect_err("no permission");
+    assert_eq!(wechat_code(&err), 72015);
+}
+
+#[tokio::test]
+async fn scan_title_is_refused_for_third_parties_without_a_call() {
+    let m = Merchant::start().await;
+    let err =
+        m.p.client
+            .merchant(MERCHANT)
+            .scan_title(SCAN_TEXT)
+            .await
+            .expect_err("third party");
+    assert!(
+        matches!(&err, InvoiceError::NotForThirdParty { path } if *path == SCAN_TITLE),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("merchant's own account"), "{err}");
+    assert_eq!(m.p.sandbox.count(SCAN_TITLE), 0);
+}
+
+#[tokio::test]
+async fn scan_title_works_in_direct_mode() {
+    const DIRECT: &str = "wxd1ec70000000000a";
+    const SECRET: &str = "direct-mode-app-secret-0123456789";
+    let p = Platform::start().await;
+    p.sandbox.register_account(DIRECT, SECRET);
+    let tokens = OfficialAccountTokens::builder()
+        .account(DIRECT, SecretString::from(SECRET))
+        .api_base(p.sandbox.base_url())
+        .build()
+        .expect("direct tokens");
+    let client = InvoiceClient::builder(Arc::new(tokens))
+        .api_base(p.sandbox.base_url())
+        .build()
+        .expect("client");
+    let title = client.merchant(DIRECT).scan_title(SCAN_TEXT).await.expect("scantitle");
+    assert!(!title.is_personal());
+    assert_eq!(title.title, "Sandbox Trading Co., Ltd.");
+    assert_eq!(title.tax_no, "91440300MA5SANDBOX");
+
+    // Error paths: an expired (or foreign) QR text is 72044; an empty one is not sent.
+    let err = client
+        .merchant(DIRECT)
+        .scan_title("https://example.com/not-a-title-qr")
+        .await
+        .expect_err("not a title QR");
+    assert_eq!(wechat_code(&err), 72044);
+    let sent = p.sandbox.count(SCAN_TITLE);
+    let err = client.merchant(DIRECT).scan_title("").await.expect_err("empty");
+    assert_validation(&err, &["scan_text"]);
+    assert_eq!(p.sandbox.count(SCAN_TITLE), sent);
+}
+
+#[tokio::test]
+async fn a_merchant_with_only_the_card_set_is_refused_every_set_26_call_unsent() {
+    let m = Merchant::start().await;
+    m.p.authorize(MERCHANT, &[8]).await;
+    m.p.sandbox.reset_counts();
+    let merchant = m.p.client.merchant(MERCHANT);
+    let reject = RejectInsertRequest {
+        s_pappid: m.s_pappid.clone(),
+        order_id: "order-perm".into(),
+        reason: "退款".into(),
+        url: None,
+    };
+    let title = GetUserTitleUrlRequest {
+        title: Some("示例科技有限公司".into()),
+        ..GetUserTitleUrlRequest::default()
+    };
+    let refused: Vec<(&str, InvoiceError)> = vec![
+        (
+            GET_AUTH_URL,
+            merchant.auth_url(&m.auth_request("order-perm")).await.expect_err("26"),
+        ),
+        (
+            GET_AUTH_DATA,
+            merchant.auth_data(&m.s_pappid, "order-perm").await.expect_err("26"),
+        ),
+        (REJECT_INSERT, merchant.reject_insert(&reject).await.expect_err("26")),
+        (SET_BIZ_ATTR, merchant.set_contact(contact()).await.expect_err("26")),
+        (SET_BIZ_ATTR, merchant.get_contact().await.expect_err("26")),
+        (SET_BIZ_ATTR, merchant.get_auth_field().await.expect_err("26")),
+        (SET_BIZ_ATTR, merchant.get_pay_mch().await.expect_err("26")),
+        (USER_TITLE_URL, merchant.user_title_url(&title).await.expect_err("26")),
+        (
+            SELECT_TITLE_URL,
+            merchant
+                .select_title_url(&GetSelectTitleUrlRequest::default())
+                .await
+                .expect_err("26"),
+        ),
+    ];
+    for (path, err) in refused {
+        match &err {
+            InvoiceError::PermissionMissing {
+                path: refused_path,
+                required,
+                granted,
+                appid,
+            } => {
+                assert_eq!(*refused_path, path);
+                assert_eq!(*required, [26]);
+                assert_eq!(granted, &vec![8]);
+                assert_eq!(appid, MERCHANT);
+            }
+            other => panic!("{path}: expected PermissionMissing, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        m.p.sandbox.counts().values().sum::<u64>(),
+        0,
+        "nothing sent at all, not even getticket: {:?}",
+        m.p.sandbox.counts()
+    );
+    // The ticket itself needs no set.
+    merchant.wx_card_ticket().await.expect("getticket needs no set");
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 1);
+}
