@@ -55,7 +55,7 @@ pub use component::{
 };
 pub use error::AuthError;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
-pub use refresher::{RefreshReport, Refresher, RefresherHandle};
+pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle};
 pub use source::{StaticToken, TokenSource};
 #[cfg(feature = "redis")]
 pub use store::RedisStore;

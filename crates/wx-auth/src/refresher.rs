@@ -2,8 +2,11 @@
 //! deployments where only whitelisted hosts may call WeChat's token endpoints and every other
 //! node runs read-only ([`ComponentBuilder::read_only`](crate::ComponentBuilder::read_only)).
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use rand::Rng;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -24,6 +27,16 @@ pub struct Refresher {
     component: Component,
     period: Duration,
     margin: Duration,
+    jobs: Vec<Arc<dyn RefreshJob>>,
+}
+
+/// More credentials for a [`Refresher`] to keep fresh each round, beyond the component's own
+/// tokens — e.g. merchants' `wx_card` tickets (`wx_invoice_api::InvoiceClient::wx_card_ticket_job`).
+#[async_trait]
+pub trait RefreshJob: Send + Sync + fmt::Debug {
+    /// Refreshes every credential of the job that expires within `ahead`; returns what it
+    /// checked and what failed.
+    async fn refresh_ahead(&self, ahead: Duration) -> RefreshReport;
 }
 
 /// What one round of the refresher did.
@@ -58,6 +71,7 @@ impl Refresher {
             component,
             period: Duration::from_secs(60),
             margin: Duration::from_secs(300),
+            jobs: Vec::new(),
         }
     }
 
@@ -75,12 +89,19 @@ impl Refresher {
         self
     }
 
+    /// Adds a job run after the component's tokens each round.
+    #[must_use]
+    pub fn with_job(mut self, job: Arc<dyn RefreshJob>) -> Self {
+        self.jobs.push(job);
+        self
+    }
+
     fn ahead(&self) -> Duration {
         let jitter = rand::rng().random_range(0..=self.period.as_millis().min(u128::from(u32::MAX)));
         self.margin + self.period + Duration::from_millis(u64::try_from(jitter).unwrap_or(0))
     }
 
-    /// Runs one round: the component token, then each authorized merchant's token.
+    /// Runs one round: the component token, each authorized merchant's token, then the jobs.
     pub async fn run_once(&self) -> RefreshReport {
         let mut report = RefreshReport::default();
         let component_appid = self.component.component_appid().to_owned();
@@ -89,14 +110,16 @@ impl Refresher {
             tracing::warn!(error = %e, "refresher: component token");
             report.failed.push((component_appid.clone(), e));
         }
-        let appids = match self.component.durable().list_authorizers(&component_appid).await {
-            Ok(appids) => appids,
-            Err(e) => {
+        let appids = self
+            .component
+            .durable()
+            .list_authorizers(&component_appid)
+            .await
+            .unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "refresher: cannot list authorizers");
-                report.failed.push((component_appid, e.into()));
-                return report;
-            }
-        };
+                report.failed.push((component_appid.clone(), e.into()));
+                Vec::new()
+            });
         for appid in appids {
             match self.component.load_record(&appid).await {
                 Ok(Some(r)) if r.status == AuthorizerStatus::Authorized => {}
@@ -113,6 +136,11 @@ impl Refresher {
                 tracing::warn!(authorizer_appid = %appid, error = %e, "refresher: authorizer token");
                 report.failed.push((appid, e));
             }
+        }
+        for job in &self.jobs {
+            let done = job.refresh_ahead(self.ahead()).await;
+            report.checked += done.checked;
+            report.failed.extend(done.failed);
         }
         tracing::debug!(
             checked = report.checked,

@@ -50,6 +50,7 @@ pub struct InvoiceClientBuilder {
     transport: TransportSettings,
     max_pdf_bytes: usize,
     ticket_store: Option<Arc<dyn TokenStore>>,
+    cache: CacheSettings,
 }
 
 impl fmt::Debug for InvoiceClientBuilder {
@@ -63,6 +64,10 @@ impl fmt::Debug for InvoiceClientBuilder {
 
 impl InvoiceClientBuilder {
     wx_auth::transport_setters!();
+
+    // The cache settings apply to the `wx_card` tickets this client caches (`read_only(true)`
+    // makes it wait for a refresher's `wx_card_ticket_job` instead of fetching them).
+    wx_auth::cache_setters!();
 
     /// Largest PDF `upload_pdf` sends (default [`DEFAULT_MAX_PDF_BYTES`]).
     pub fn max_pdf_bytes(mut self, limit: usize) -> Self {
@@ -81,7 +86,7 @@ impl InvoiceClientBuilder {
     pub fn build(self) -> Result<InvoiceClient, InvoiceError> {
         let transport = Transport::new(self.transport)?;
         let store = self.ticket_store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
-        let tickets = TokenCache::new(store, CacheSettings::default());
+        let tickets = TokenCache::new(store, self.cache);
         Ok(InvoiceClient {
             inner: Arc::new(Inner {
                 tokens: self.tokens,
@@ -101,6 +106,7 @@ impl InvoiceClient {
             transport: TransportSettings::default(),
             max_pdf_bytes: DEFAULT_MAX_PDF_BYTES,
             ticket_store: None,
+            cache: CacheSettings::default(),
         }
     }
 

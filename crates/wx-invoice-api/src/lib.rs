@@ -41,6 +41,6 @@ mod reimburser;
 
 pub use client::{DEFAULT_MAX_PDF_BYTES, InvoiceClient, InvoiceClientBuilder};
 pub use error::InvoiceError;
-pub use merchant::MerchantCalls;
+pub use merchant::{MerchantCalls, WxCardTicketJob};
 pub use platform::PlatformCalls;
 pub use reimburser::ReimburserCalls;

@@ -8,7 +8,7 @@ mod title;
 use std::time::Duration;
 
 use wx_auth::transport::{ApiCall, CallBody, CallMethod};
-use wx_auth::{AccessToken, TokenKey, TokenKind};
+use wx_auth::{AccessToken, RefreshJob, RefreshReport, TokenKey, TokenKind};
 use wx_invoice_types::{
     ApiStatus, GetAuthDataRequest, GetAuthDataResponse, GetAuthUrlRequest, GetAuthUrlResponse, RejectInsertRequest,
     TicketResponse, ValidationErrors,
@@ -51,6 +51,55 @@ impl ApiCall for GetTicketCall {
     }
 }
 
+fn ticket_key(appid: &str) -> TokenKey {
+    TokenKey::new(TICKET_NAMESPACE, appid, TokenKind::WxCardTicket)
+}
+
+async fn fetch_ticket(client: &InvoiceClient, appid: &str) -> Result<AccessToken, wx_auth::AuthError> {
+    let out = client.send_unchecked(appid, &GetTicketCall).await?;
+    let ttl = Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0));
+    Ok(AccessToken::new(out.ticket, ttl))
+}
+
+/// A [`RefreshJob`] keeping some merchants' `wx_card` tickets fresh from a
+/// [`Refresher`](wx_auth::Refresher); build it with [`InvoiceClient::wx_card_ticket_job`].
+#[derive(Debug, Clone)]
+pub struct WxCardTicketJob {
+    client: InvoiceClient,
+    appids: Vec<String>,
+}
+
+impl InvoiceClient {
+    /// A refresher job for the `wx_card` tickets of `appids`, so read-only nodes (built with
+    /// `.read_only(true)`) find them fresh in the shared ticket store.
+    pub fn wx_card_ticket_job(&self, appids: Vec<String>) -> WxCardTicketJob {
+        WxCardTicketJob {
+            client: self.clone(),
+            appids,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl RefreshJob for WxCardTicketJob {
+    async fn refresh_ahead(&self, ahead: Duration) -> RefreshReport {
+        let mut report = RefreshReport::default();
+        for appid in &self.appids {
+            report.checked += 1;
+            let refreshed = self
+                .client
+                .tickets()
+                .refresh_ahead(&ticket_key(appid), ahead, || fetch_ticket(&self.client, appid))
+                .await;
+            if let Err(e) = refreshed {
+                tracing::warn!(appid = %appid, error = %e, "refresher: wx_card ticket");
+                report.failed.push((appid.clone(), e));
+            }
+        }
+        report
+    }
+}
+
 /// The merchant's calls, made with the token of `appid` (the merchant's account). Get one from
 /// [`InvoiceClient::merchant`].
 #[derive(Debug, Clone, Copy)]
@@ -71,18 +120,12 @@ impl MerchantCalls<'_> {
     /// everyone sharing the builder's `ticket_store`). The value is a secret: see
     /// [`AccessToken::expose_secret`].
     pub async fn wx_card_ticket(&self) -> Result<AccessToken, InvoiceError> {
-        let key = TokenKey::new(TICKET_NAMESPACE, self.appid, TokenKind::WxCardTicket);
-        let client = self.client;
-        let appid = self.appid;
-        let ticket = client
+        let key = ticket_key(self.appid);
+        Ok(self
+            .client
             .tickets()
-            .get(&key, || async move {
-                let out = client.send_unchecked(appid, &GetTicketCall).await?;
-                let ttl = Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0));
-                Ok(AccessToken::new(out.ticket, ttl))
-            })
-            .await?;
-        Ok(ticket)
+            .get(&key, || fetch_ticket(self.client, self.appid))
+            .await?)
     }
 
     /// M2 `getauthurl`: the page where the user authorizes invoicing for `order_id`. An empty
