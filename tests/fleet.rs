@@ -300,6 +300,7 @@ async fn calls_go_on_from_memory_while_redis_is_down_and_after_it_returns() {
     let refresh = sandbox.current_refresh_token(PLATFORM_OA).expect("grant stands");
 
     redis.restart();
+    sandbox.reset_counts();
     for i in 7..=9 {
         p.client
             .insert(PLATFORM_OA, &insert_request(&format!("outage-{i}"), &media))
