@@ -44,13 +44,17 @@ impl TokenSource for AuthorizerTokens {
     }
 
     async fn permission_sets(&self, appid: &str) -> Result<Option<Vec<u32>>, AuthError> {
-        let record = self
-            .component
-            .load_record(appid)
-            .await?
-            .ok_or_else(|| AuthError::UnknownAuthorizer {
-                appid: appid.to_owned(),
-            })?;
+        // A recent copy saves a store round trip per call; otherwise read the store.
+        let record = match self.component.records().recent_authorizer(appid) {
+            Some(record) => record,
+            None => self
+                .component
+                .load_record(appid)
+                .await?
+                .ok_or_else(|| AuthError::UnknownAuthorizer {
+                    appid: appid.to_owned(),
+                })?,
+        };
         if record.status == AuthorizerStatus::Revoked {
             return Err(AuthError::AuthorizationRevoked {
                 appid: appid.to_owned(),
