@@ -9,6 +9,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use wx_auth::{MemoryStore, OfficialAccountTokens, TokenSource, TokenStore};
 use wx_invoice_api::{InvoiceClient, InvoiceError};
+use wx_invoice_e2e::flow::{contact, wechat_code};
 use wx_invoice_e2e::{MERCHANT, PLATFORM_OA, Platform, insert_request, now};
 use wx_invoice_types::{
     AuthField, AuthSource, AuthUrlType, BizAttrAction, BizField, Contact, CustomField, Fen, GetAuthUrlRequest,
@@ -78,18 +79,6 @@ impl Merchant {
             auth_type: AuthUrlType::UserTitle,
         }
     }
-}
-
-fn contact() -> Contact {
-    Contact {
-        phone: "0755-12345678".into(),
-        time_out: 12345,
-    }
-}
-
-fn wechat_code(err: &InvoiceError) -> i64 {
-    err.errcode()
-        .unwrap_or_else(|| panic!("expected a WeChat error code, got {err:?}"))
 }
 
 fn assert_validation(err: &InvoiceError, fields: &[&str]) {

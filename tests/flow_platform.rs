@@ -5,13 +5,11 @@
 
 use std::sync::Arc;
 
-use wx_auth::MemoryStore;
 use wx_invoice_api::InvoiceError;
-use wx_invoice_e2e::{INSERT_PATH, MERCHANT, PLATFORM_OA, Platform, insert_request, now, sample_pdf};
-use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceResponse, ReimburseStatus,
-};
-use wx_sandbox::{CardStatus, Sandbox, UserAuthorization};
+use wx_invoice_e2e::flow::{Flow, template, wechat_code};
+use wx_invoice_e2e::{INSERT_PATH, MERCHANT, PLATFORM_OA, Platform, insert_request, sample_pdf};
+use wx_invoice_types::{CreateCardRequest, ReimburseStatus};
+use wx_sandbox::CardStatus;
 
 const SET_URL: &str = "/card/invoice/seturl";
 const CREATE_CARD: &str = "/card/invoice/platform/createcard";
@@ -22,91 +20,6 @@ const DECRYPT: &str = "/card/code/decrypt";
 
 /// A second invoicing platform, to show that one platform's media and cards are not another's.
 const OTHER_PLATFORM: &str = "wxf00dcafe00000009";
-
-/// A sandbox in strict-orders mode (inserts need a real user authorization and a template of
-/// the inserting platform) with the platform and the merchant authorized for set 26.
-struct Flow {
-    p: Platform,
-    s_pappid: String,
-    card_id: String,
-}
-
-fn template() -> CreateCardRequest {
-    CreateCardRequest::new(
-        "深圳示例科技有限公司",
-        "增值税电子普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/sample-logo/0",
-        "示例科技",
-    )
-}
-
-impl Flow {
-    async fn start() -> Self {
-        let sandbox = Sandbox::builder()
-            .strict_orders(true)
-            .start()
-            .await
-            .expect("sandbox starts");
-        let p = Platform::on(sandbox, Arc::new(MemoryStore::new())).await;
-        p.authorize(PLATFORM_OA, &[26]).await;
-        p.authorize(MERCHANT, &[26]).await;
-        let platform = p.client.platform(PLATFORM_OA);
-        let s_pappid = platform
-            .set_url()
-            .await
-            .expect("seturl")
-            .s_pappid()
-            .expect("the invoice URL carries s_pappid");
-        let card_id = platform.create_card(&template()).await.expect("createcard");
-        p.client
-            .merchant(MERCHANT)
-            .set_contact(Contact {
-                phone: "0755-12345678".into(),
-                time_out: 12345,
-            })
-            .await
-            .expect("set_contact");
-        Self { p, s_pappid, card_id }
-    }
-
-    /// The merchant opens `order_id` and the simulated user authorizes it.
-    async fn authorize_order(&self, order_id: &str) {
-        let request = GetAuthUrlRequest {
-            s_pappid: self.s_pappid.clone(),
-            order_id: order_id.into(),
-            money: Fen(10_600),
-            timestamp: now(),
-            source: AuthSource::Web,
-            redirect_url: None,
-            ticket: String::new(),
-            auth_type: AuthUrlType::MerchantTitle,
-        };
-        self.p
-            .client
-            .merchant(MERCHANT)
-            .auth_url(&request)
-            .await
-            .expect("getauthurl");
-        self.p
-            .sandbox
-            .user_authorize(&UserAuthorization::new(&self.s_pappid, order_id))
-            .expect("the user authorizes");
-    }
-
-    /// The whole platform side for one authorized order: PDF upload, then insert.
-    async fn issue(&self, order_id: &str) -> InsertInvoiceResponse {
-        self.authorize_order(order_id).await;
-        let media = self.p.upload(PLATFORM_OA).await;
-        let mut request = insert_request(order_id, &media);
-        request.card_id.clone_from(&self.card_id);
-        self.p.client.insert(PLATFORM_OA, &request).await.expect("insert")
-    }
-}
-
-fn wechat_code(err: &InvoiceError) -> i64 {
-    err.errcode()
-        .unwrap_or_else(|| panic!("expected a WeChat error code, got {err:?}"))
-}
 
 #[tokio::test]
 async fn set_url_gives_the_platforms_stable_s_pappid() {
@@ -139,7 +52,7 @@ async fn set_url_gives_the_platforms_stable_s_pappid() {
 
 #[tokio::test]
 async fn create_card_makes_a_template_inserts_can_use() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     assert!(!flow.card_id.is_empty());
     let out = flow.issue("order-tpl-1").await;
     let card = flow.p.sandbox.card(&out.code).expect("inserted card");
@@ -182,7 +95,7 @@ async fn create_card_makes_a_template_inserts_can_use() {
 
 #[tokio::test]
 async fn insert_with_a_foreign_template_is_refused_by_wechat() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     flow.p.authorize(OTHER_PLATFORM, &[26]).await;
     let foreign = flow
         .p
@@ -191,7 +104,7 @@ async fn insert_with_a_foreign_template_is_refused_by_wechat() {
         .create_card(&template())
         .await
         .expect("the other platform's template");
-    flow.authorize_order("order-foreign-tpl").await;
+    flow.authorize_order("order-foreign-tpl", None).await;
     let media = flow.p.upload(PLATFORM_OA).await;
     let mut request = insert_request("order-foreign-tpl", &media);
     request.card_id = foreign;
@@ -294,7 +207,7 @@ async fn get_pdf_of_an_unknown_or_foreign_media_id_is_72040() {
 
 #[tokio::test]
 async fn insert_puts_an_init_card_into_the_authorizing_users_wallet() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let out = flow.issue("order-ins-1").await;
     let card = flow.p.sandbox.card(&out.code).expect("card stored");
     assert_eq!(card.code, out.code);
@@ -309,7 +222,7 @@ async fn insert_puts_an_init_card_into_the_authorizing_users_wallet() {
 
 #[tokio::test]
 async fn insert_of_an_order_the_user_never_authorized_is_72038() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let media = flow.p.upload(PLATFORM_OA).await;
     let mut request = insert_request("order-never-auth", &media);
     request.card_id.clone_from(&flow.card_id);
@@ -326,7 +239,7 @@ async fn insert_of_an_order_the_user_never_authorized_is_72038() {
 
 #[tokio::test]
 async fn update_status_closure_marks_a_card_reimbursed_elsewhere() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let out = flow.issue("order-upd-1").await;
     flow.p
         .client
@@ -340,7 +253,7 @@ async fn update_status_closure_marks_a_card_reimbursed_elsewhere() {
 
 #[tokio::test]
 async fn update_status_errors_wrong_code_and_unknown_status() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let out = flow.issue("order-upd-2").await;
     let platform = flow.p.client.platform(PLATFORM_OA);
     // A code that is not a card of this template: WeChat's 72038.
@@ -382,7 +295,7 @@ async fn update_status_errors_wrong_code_and_unknown_status() {
 
 #[tokio::test]
 async fn decrypt_code_turns_the_jump_link_code_into_the_card_code() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let out = flow.issue("order-dec-1").await;
     let encrypt_code = flow.p.sandbox.card(&out.code).expect("card").encrypt_code;
     assert_ne!(encrypt_code, out.code);
@@ -431,7 +344,7 @@ async fn decrypt_code_turns_the_jump_link_code_into_the_card_code() {
 
 #[tokio::test]
 async fn card_set_alone_allows_seturl_insert_and_decrypt_but_not_the_rest() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[]).await;
     let out = flow.issue("order-perm-8").await;
     let encrypt_code = flow.p.sandbox.card(&out.code).expect("card").encrypt_code;
     let media = flow.p.upload(PLATFORM_OA).await;

@@ -3,115 +3,16 @@
 //! authorization, setpdf, insert), then read, locked, unlocked and closed by a reimburser, with
 //! the statuses read back from the sandbox and through the API.
 
-use std::sync::Arc;
-
-use wx_auth::MemoryStore;
 use wx_invoice_api::InvoiceError;
-use wx_invoice_e2e::{MERCHANT, PLATFORM_OA, Platform, insert_request, now, sample_pdf};
-use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InvoiceCardRef, ReimburseStatus,
-    UpdateStatusBatchRequest,
-};
-use wx_sandbox::{CardStatus, Sandbox, UserAuthorization};
-
-/// The expense SaaS the user submits invoices to.
-const REIMBURSER: &str = "wx5eed000000000003";
+use wx_invoice_e2e::flow::{Flow, REIMBURSER, template, wechat_code};
+use wx_invoice_e2e::{now, sample_pdf};
+use wx_invoice_types::{Fen, InvoiceCardRef, ReimburseStatus, UpdateStatusBatchRequest};
+use wx_sandbox::CardStatus;
 
 const GET_INVOICE_INFO: &str = "/card/invoice/reimburse/getinvoiceinfo";
 const GET_INVOICE_BATCH: &str = "/card/invoice/reimburse/getinvoicebatch";
 const UPDATE_INVOICE_STATUS: &str = "/card/invoice/reimburse/updateinvoicestatus";
 const UPDATE_STATUS_BATCH: &str = "/card/invoice/reimburse/updatestatusbatch";
-
-const PAYEE: &str = "深圳示例科技有限公司";
-const INVOICE_TYPE: &str = "增值税电子普通发票";
-
-/// Platform, merchant and reimburser authorized for set 26 on a strict-orders sandbox, with
-/// the platform's `s_pappid` and template and the merchant's contact set up.
-struct Flow {
-    p: Platform,
-    s_pappid: String,
-    card_id: String,
-}
-
-/// One invoice card as the reimburser receives it from `chooseInvoice`, plus its card code.
-struct Issued {
-    code: String,
-    openid: String,
-    card: InvoiceCardRef,
-}
-
-impl Flow {
-    async fn start() -> Self {
-        let sandbox = Sandbox::builder()
-            .strict_orders(true)
-            .start()
-            .await
-            .expect("sandbox starts");
-        let p = Platform::on(sandbox, Arc::new(MemoryStore::new())).await;
-        for appid in [PLATFORM_OA, MERCHANT, REIMBURSER] {
-            p.authorize(appid, &[26]).await;
-        }
-        let platform = p.client.platform(PLATFORM_OA);
-        let s_pappid = platform.set_url().await.expect("seturl").s_pappid().expect("s_pappid");
-        let template = CreateCardRequest::new(PAYEE, INVOICE_TYPE, "http://mmbiz.qpic.cn/mmbiz/logo/0", "示例科技");
-        let card_id = platform.create_card(&template).await.expect("createcard");
-        p.client
-            .merchant(MERCHANT)
-            .set_contact(Contact {
-                phone: "0755-12345678".into(),
-                time_out: 12345,
-            })
-            .await
-            .expect("set_contact");
-        Self { p, s_pappid, card_id }
-    }
-
-    /// Issues an invoice for `order_id` to the simulated `user`, with a trip PDF if asked.
-    async fn issue(&self, order_id: &str, user: &str, with_trip: bool) -> Issued {
-        let request = GetAuthUrlRequest {
-            s_pappid: self.s_pappid.clone(),
-            order_id: order_id.into(),
-            money: Fen(10_600),
-            timestamp: now(),
-            source: AuthSource::App,
-            redirect_url: None,
-            ticket: String::new(),
-            auth_type: AuthUrlType::MerchantTitle,
-        };
-        self.p
-            .client
-            .merchant(MERCHANT)
-            .auth_url(&request)
-            .await
-            .expect("getauthurl");
-        self.p
-            .sandbox
-            .user_authorize(&UserAuthorization::new(&self.s_pappid, order_id).user(user))
-            .expect("the user authorizes");
-        let media = self.p.upload(PLATFORM_OA).await;
-        let mut insert = insert_request(order_id, &media);
-        insert.card_id.clone_from(&self.card_id);
-        if with_trip {
-            insert.card_ext.user_card.invoice_user_data.s_trip_pdf_media_id = Some(self.p.upload(PLATFORM_OA).await);
-        }
-        let out = self.p.client.insert(PLATFORM_OA, &insert).await.expect("insert");
-        let snapshot = self.p.sandbox.card(&out.code).expect("card stored");
-        Issued {
-            code: out.code,
-            openid: out.openid,
-            card: InvoiceCardRef::new(&self.card_id, snapshot.encrypt_code),
-        }
-    }
-
-    fn status(&self, issued: &Issued) -> CardStatus {
-        self.p.sandbox.card(&issued.code).expect("card").status
-    }
-}
-
-fn wechat_code(err: &InvoiceError) -> i64 {
-    err.errcode()
-        .unwrap_or_else(|| panic!("expected a WeChat error code, got {err:?}"))
-}
 
 fn assert_validation(err: &InvoiceError, field: &str) {
     assert!(
@@ -132,8 +33,8 @@ async fn download(url: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn invoice_info_reads_the_inserted_face_data_and_pdfs() {
-    let flow = Flow::start().await;
-    let issued = flow.issue("order-r1-1", "alice", true).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let issued = flow.issue_for("order-r1-1", Some("alice"), true).await;
     let info = flow
         .p
         .client
@@ -143,8 +44,8 @@ async fn invoice_info_reads_the_inserted_face_data_and_pdfs() {
         .expect("getinvoiceinfo");
     assert_eq!(info.card_id, flow.card_id);
     assert_eq!(info.openid, issued.openid);
-    assert_eq!(info.payee, PAYEE);
-    assert_eq!(info.invoice_type, INVOICE_TYPE);
+    assert_eq!(info.payee, template().invoice_info.payee);
+    assert_eq!(info.invoice_type, template().invoice_info.invoice_type);
     assert!(info.end_time > info.begin_time);
     let face = &info.user_info;
     assert_eq!(face.title, "示例科技有限公司");
@@ -164,8 +65,8 @@ async fn invoice_info_reads_the_inserted_face_data_and_pdfs() {
 
 #[tokio::test]
 async fn invoice_info_of_an_unknown_card_is_40056_and_empty_refs_are_not_sent() {
-    let flow = Flow::start().await;
-    let issued = flow.issue("order-r1-2", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let issued = flow.issue_for("order-r1-2", Some("alice"), false).await;
     let reimburser = flow.p.client.reimburser(REIMBURSER);
     let wrong_code = InvoiceCardRef::new(&flow.card_id, "not-an-encrypt-code");
     assert_eq!(
@@ -188,9 +89,9 @@ async fn invoice_info_of_an_unknown_card_is_40056_and_empty_refs_are_not_sent() 
 
 #[tokio::test]
 async fn invoice_batch_reads_several_cards_in_order() {
-    let flow = Flow::start().await;
-    let first = flow.issue("order-r2-1", "alice", false).await;
-    let second = flow.issue("order-r2-2", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let first = flow.issue_for("order-r2-1", Some("alice"), false).await;
+    let second = flow.issue_for("order-r2-2", Some("alice"), false).await;
     let items = flow
         .p
         .client
@@ -214,8 +115,8 @@ async fn invoice_batch_reads_several_cards_in_order() {
 
 #[tokio::test]
 async fn invoice_batch_errors_empty_list_and_one_unknown_card() {
-    let flow = Flow::start().await;
-    let issued = flow.issue("order-r2-3", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let issued = flow.issue_for("order-r2-3", Some("alice"), false).await;
     let reimburser = flow.p.client.reimburser(REIMBURSER);
     flow.p.sandbox.reset_counts();
     let err = reimburser.invoice_batch(Vec::new()).await.expect_err("empty");
@@ -235,8 +136,8 @@ async fn invoice_batch_errors_empty_list_and_one_unknown_card() {
 
 #[tokio::test]
 async fn update_status_locks_and_unlocks_a_card() {
-    let flow = Flow::start().await;
-    let issued = flow.issue("order-r3-1", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let issued = flow.issue_for("order-r3-1", Some("alice"), false).await;
     let reimburser = flow.p.client.reimburser(REIMBURSER);
     reimburser
         .update_status(issued.card.clone(), ReimburseStatus::Lock)
@@ -269,9 +170,9 @@ async fn update_status_locks_and_unlocks_a_card() {
 
 #[tokio::test]
 async fn update_status_batch_locks_then_closes_a_users_cards() {
-    let flow = Flow::start().await;
-    let first = flow.issue("order-r4-1", "alice", false).await;
-    let second = flow.issue("order-r4-2", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let first = flow.issue_for("order-r4-1", Some("alice"), false).await;
+    let second = flow.issue_for("order-r4-2", Some("alice"), false).await;
     let reimburser = flow.p.client.reimburser(REIMBURSER);
     // The reimburser learns the owner from getinvoiceinfo.
     let openid = reimburser.invoice_info(&first.card).await.expect("read").openid;
@@ -291,9 +192,9 @@ async fn update_status_batch_locks_then_closes_a_users_cards() {
 
 #[tokio::test]
 async fn update_status_batch_errors_foreign_card_and_bad_request() {
-    let flow = Flow::start().await;
-    let alices = flow.issue("order-r4-3", "alice", false).await;
-    let bobs = flow.issue("order-r4-4", "bob", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let alices = flow.issue_for("order-r4-3", Some("alice"), false).await;
+    let bobs = flow.issue_for("order-r4-4", Some("bob"), false).await;
     assert_ne!(alices.openid, bobs.openid);
     let reimburser = flow.p.client.reimburser(REIMBURSER);
     let err = reimburser
@@ -324,8 +225,8 @@ async fn update_status_batch_errors_foreign_card_and_bad_request() {
 
 #[tokio::test]
 async fn a_reimburser_without_set_26_is_refused_unsent() {
-    let flow = Flow::start().await;
-    let issued = flow.issue("order-r-perm", "alice", false).await;
+    let flow = Flow::start(&[REIMBURSER]).await;
+    let issued = flow.issue_for("order-r-perm", Some("alice"), false).await;
     flow.p.authorize(REIMBURSER, &[8]).await;
     flow.p.sandbox.reset_counts();
     let reimburser = flow.p.client.reimburser(REIMBURSER);

@@ -4,106 +4,22 @@
 //! 72060, 72061, 72023, 72024), the `update_invoice_status` pushes, and R4's all-or-nothing
 //! batches.
 
-use std::sync::Arc;
-
-use wx_auth::MemoryStore;
 use wx_invoice_api::InvoiceError;
-use wx_invoice_e2e::{MERCHANT, PLATFORM_OA, Platform, insert_request, now};
-use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InvoiceCardRef, ReimburseStatus,
-    UpdateStatusBatchRequest,
-};
-use wx_sandbox::{CardStatus, Sandbox, SandboxEvent, UserAuthorization};
+use wx_invoice_e2e::flow::{Flow, Issued, OTHER_REIMBURSER, REIMBURSER};
+use wx_invoice_e2e::{MERCHANT, PLATFORM_OA};
+use wx_invoice_types::{ReimburseStatus, UpdateStatusBatchRequest};
+use wx_sandbox::{CardStatus, SandboxEvent};
 
-/// The reimburser the user submitted the invoices to.
-const REIMBURSER: &str = "wx5eed000000000003";
-/// Another reimburser (a second expense SaaS the same user uses).
-const OTHER_REIMBURSER: &str = "wx5eed000000000004";
-
-/// Platform, merchant and both reimbursers authorized for set 26 on a strict-orders sandbox.
-struct Flow {
-    p: Platform,
-    s_pappid: String,
-    card_id: String,
+/// The calls these tests make on the shared flow.
+trait StateMachineCalls {
+    async fn reimburse(&self, reimburser: &str, issued: &Issued, to: ReimburseStatus) -> Result<(), InvoiceError>;
+    async fn platform_sets(&self, issued: &Issued, to: ReimburseStatus) -> Result<(), InvoiceError>;
+    async fn read_status(&self, issued: &Issued) -> Option<ReimburseStatus>;
+    async fn batch(&self, reimburser: &str, cards: &[&Issued], to: ReimburseStatus) -> Result<(), InvoiceError>;
+    fn status_pushes(&self, issued: &Issued) -> Vec<(String, String)>;
 }
 
-/// One inserted card: its code (platform side) and `{card_id, encrypt_code}` (reimburser side).
-struct Issued {
-    code: String,
-    openid: String,
-    card: InvoiceCardRef,
-}
-
-impl Flow {
-    async fn start() -> Self {
-        let sandbox = Sandbox::builder()
-            .strict_orders(true)
-            .start()
-            .await
-            .expect("sandbox starts");
-        let p = Platform::on(sandbox, Arc::new(MemoryStore::new())).await;
-        for appid in [PLATFORM_OA, MERCHANT, REIMBURSER, OTHER_REIMBURSER] {
-            p.authorize(appid, &[26]).await;
-        }
-        let platform = p.client.platform(PLATFORM_OA);
-        let s_pappid = platform.set_url().await.expect("seturl").s_pappid().expect("s_pappid");
-        let template = CreateCardRequest::new(
-            "深圳示例科技有限公司",
-            "增值税电子普通发票",
-            "http://mmbiz.qpic.cn/mmbiz/logo/0",
-            "示例科技",
-        );
-        let card_id = platform.create_card(&template).await.expect("createcard");
-        p.client
-            .merchant(MERCHANT)
-            .set_contact(Contact {
-                phone: "0755-12345678".into(),
-                time_out: 12345,
-            })
-            .await
-            .expect("set_contact");
-        Self { p, s_pappid, card_id }
-    }
-
-    /// Authorizes `order_id` for the default simulated user and inserts its invoice.
-    async fn issue(&self, order_id: &str) -> Issued {
-        let request = GetAuthUrlRequest {
-            s_pappid: self.s_pappid.clone(),
-            order_id: order_id.into(),
-            money: Fen(10_600),
-            timestamp: now(),
-            source: AuthSource::Web,
-            redirect_url: None,
-            ticket: String::new(),
-            auth_type: AuthUrlType::MerchantTitle,
-        };
-        self.p
-            .client
-            .merchant(MERCHANT)
-            .auth_url(&request)
-            .await
-            .expect("getauthurl");
-        self.p
-            .sandbox
-            .user_authorize(&UserAuthorization::new(&self.s_pappid, order_id))
-            .expect("the user authorizes");
-        let media = self.p.upload(PLATFORM_OA).await;
-        let mut insert = insert_request(order_id, &media);
-        insert.card_id.clone_from(&self.card_id);
-        let out = self.p.client.insert(PLATFORM_OA, &insert).await.expect("insert");
-        let snapshot = self.p.sandbox.card(&out.code).expect("card stored");
-        assert_eq!(snapshot.status, CardStatus::Init, "a new card starts in INIT");
-        Issued {
-            code: out.code,
-            openid: out.openid,
-            card: InvoiceCardRef::new(&self.card_id, snapshot.encrypt_code),
-        }
-    }
-
-    fn status(&self, issued: &Issued) -> CardStatus {
-        self.p.sandbox.card(&issued.code).expect("card").status
-    }
-
+impl StateMachineCalls for Flow {
     /// A reimburser's R3 call.
     async fn reimburse(&self, reimburser: &str, issued: &Issued, to: ReimburseStatus) -> Result<(), InvoiceError> {
         self.p
@@ -187,7 +103,7 @@ fn pushed(statuses: &[&str]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn init_lock_closure_then_the_card_is_final() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-close").await;
     assert_eq!(flow.read_status(&card).await, Some(ReimburseStatus::Init));
 
@@ -220,7 +136,7 @@ async fn init_lock_closure_then_the_card_is_final() {
 
 #[tokio::test]
 async fn init_cancel_by_the_platform_then_the_card_is_final() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-cancel").await;
     flow.platform_sets(&card, ReimburseStatus::Cancel)
         .await
@@ -243,7 +159,7 @@ async fn init_cancel_by_the_platform_then_the_card_is_final() {
 
 #[tokio::test]
 async fn a_locked_card_can_still_be_red_flushed() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-lock-cancel").await;
     flow.reimburse(REIMBURSER, &card, ReimburseStatus::Lock)
         .await
@@ -261,7 +177,7 @@ async fn a_locked_card_can_still_be_red_flushed() {
 
 #[tokio::test]
 async fn closure_without_a_lock_is_72039() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-nolock").await;
     assert_eq!(
         code_of(flow.reimburse(REIMBURSER, &card, ReimburseStatus::Closure).await),
@@ -277,7 +193,7 @@ async fn closure_without_a_lock_is_72039() {
 
 #[tokio::test]
 async fn a_card_locked_by_another_reimburser_is_72023_until_released() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-others").await;
     flow.reimburse(REIMBURSER, &card, ReimburseStatus::Lock)
         .await
@@ -306,7 +222,7 @@ async fn a_card_locked_by_another_reimburser_is_72023_until_released() {
 
 #[tokio::test]
 async fn cancel_is_the_platforms_and_lock_the_reimbursers_72024() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let card = flow.issue("order-sm-roles").await;
     assert_eq!(
         code_of(flow.reimburse(REIMBURSER, &card, ReimburseStatus::Cancel).await),
@@ -331,7 +247,7 @@ async fn cancel_is_the_platforms_and_lock_the_reimbursers_72024() {
 
 #[tokio::test]
 async fn batch_updates_are_all_or_nothing() {
-    let flow = Flow::start().await;
+    let flow = Flow::start(&[REIMBURSER, OTHER_REIMBURSER]).await;
     let free = flow.issue("order-sm-batch-1").await;
     let taken = flow.issue("order-sm-batch-2").await;
     let closed = flow.issue("order-sm-batch-3").await;

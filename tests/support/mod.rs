@@ -10,6 +10,8 @@ use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData};
 use wx_sandbox::Sandbox;
 
+pub mod flow;
+
 /// The invoicing platform's Official Account, authorized to our component in most tests.
 pub const PLATFORM_OA: &str = "wxf00dcafe00000001";
 /// The merchant appid the user authorized (body `appid`).
