@@ -434,3 +434,12 @@ async fn without_set_8_or_26_seturl_insert_and_decrypt_are_refused_unsent() {
     assert_eq!(p.sandbox.count(DECRYPT), 0);
     assert_eq!(p.sandbox.count(INSERT_PATH), 0);
 }
+
+#[tokio::test]
+async fn get_pdf_of_an_empty_media_id_is_refused_unsent() {
+    let flow = Flow::start(&[]).await;
+    flow.p.sandbox.reset_counts();
+    let err = flow.p.client.get_pdf(PLATFORM_OA, " ").await.expect_err("empty id");
+    assert!(matches!(&err, InvoiceError::Validation(v) if v.mentions("s_media_id")), "{err:?}");
+    assert_eq!(flow.p.sandbox.count(GET_PDF), 0);
+}

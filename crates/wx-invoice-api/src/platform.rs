@@ -5,9 +5,9 @@
 use rand::distr::{Alphanumeric, SampleString};
 use wx_auth::transport::{ApiCall, CallBody};
 use wx_invoice_types::{
-    ApiStatus, CreateCardRequest, CreateCardResponse, DecryptCodeRequest, DecryptCodeResponse, EmptyBody,
+    ApiStatus, CreateCardRequest, CreateCardResponse, DecryptCodeRequest, DecryptCodeResponse, EmptyBody, FieldProblem,
     GetPdfRequest, GetPdfResponse, InsertInvoiceRequest, InsertInvoiceResponse, ReimburseStatus, SetPdfResponse,
-    SetUrlResponse, UpdateStatusRequest,
+    SetUrlResponse, UpdateStatusRequest, ValidationErrors,
 };
 
 use crate::client::InvoiceClient;
@@ -145,6 +145,9 @@ impl PlatformCalls<'_> {
 
     /// P4 `platform/getpdf`: the download URL of an uploaded PDF (valid 2 hours).
     pub async fn get_pdf(&self, s_media_id: &str) -> Result<GetPdfResponse, InvoiceError> {
+        if s_media_id.trim().is_empty() {
+            ValidationErrors::check(vec![FieldProblem::new("s_media_id", "must not be empty")])?;
+        }
         self.client
             .post(self.appid, E_INVOICE, GET_PDF, &GetPdfRequest::new(s_media_id))
             .await

@@ -90,6 +90,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !args.host.is_loopback() {
+        eprintln!(
+            "warning: the sandbox's admin API (/sandbox/...) has no authentication; binding to {} exposes it \
+             to the network — use it only on a private test network",
+            args.host
+        );
+    }
     let mut builder = Sandbox::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .rotate_refresh_tokens(args.rotate)
