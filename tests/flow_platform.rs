@@ -440,6 +440,9 @@ async fn get_pdf_of_an_empty_media_id_is_refused_unsent() {
     let flow = Flow::start(&[]).await;
     flow.p.sandbox.reset_counts();
     let err = flow.p.client.get_pdf(PLATFORM_OA, " ").await.expect_err("empty id");
-    assert!(matches!(&err, InvoiceError::Validation(v) if v.mentions("s_media_id")), "{err:?}");
+    assert!(
+        matches!(&err, InvoiceError::Validation(v) if v.mentions("s_media_id")),
+        "{err:?}"
+    );
     assert_eq!(flow.p.sandbox.count(GET_PDF), 0);
 }
