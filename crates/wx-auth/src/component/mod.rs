@@ -5,6 +5,7 @@ mod authorization;
 mod builder;
 mod pushes;
 mod records;
+mod refresh;
 mod wire;
 
 use std::fmt;
