@@ -155,3 +155,60 @@ impl Flow {
         self.p.sandbox.card(&issued.code).expect("card").status
     }
 }
+
+/// The merchant side's set-up: the platform and the merchant authorized for set 26, the
+/// platform's `s_pappid` known (default, non-strict sandbox).
+#[derive(Debug)]
+pub struct MerchantSide {
+    /// Sandbox, component and client.
+    pub p: Platform,
+    /// The platform's id from `seturl`.
+    pub s_pappid: String,
+}
+
+impl MerchantSide {
+    /// The platform and merchant authorized for set 26 on a default sandbox.
+    pub async fn start() -> Self {
+        Self::on(Platform::start().await).await
+    }
+
+    /// The same on an existing platform.
+    pub async fn on(p: Platform) -> Self {
+        p.authorize(PLATFORM_OA, &[26]).await;
+        p.authorize(MERCHANT, &[26]).await;
+        let s_pappid = p
+            .client
+            .platform(PLATFORM_OA)
+            .set_url()
+            .await
+            .expect("seturl")
+            .s_pappid()
+            .expect("s_pappid");
+        Self { p, s_pappid }
+    }
+
+    /// The same, with the merchant's contact already set (needed by getauthurl).
+    pub async fn with_contact() -> Self {
+        let m = Self::start().await;
+        m.p.client
+            .merchant(MERCHANT)
+            .set_contact(contact())
+            .await
+            .expect("set_contact");
+        m
+    }
+
+    /// A getauthurl request for `order_id` with an empty ticket (the client fills it).
+    pub fn auth_request(&self, order_id: &str) -> GetAuthUrlRequest {
+        GetAuthUrlRequest {
+            s_pappid: self.s_pappid.clone(),
+            order_id: order_id.into(),
+            money: Fen(10_600),
+            timestamp: now(),
+            source: AuthSource::Web,
+            redirect_url: Some("https://shop.example.com/invoice/done".into()),
+            ticket: String::new(),
+            auth_type: AuthUrlType::UserTitle,
+        }
+    }
+}
