@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use wx_auth::{MemoryStore, TokenSource, TokenStore};
 use wx_invoice_api::{InvoiceClient, InvoiceError};
-use wx_invoice_e2e::flow::{MerchantSide as Merchant, contact, wechat_code};
+use wx_invoice_e2e::flow::{MerchantSide as Merchant, assert_permission_missing, contact, wechat_code};
 use wx_invoice_e2e::{MERCHANT, PLATFORM_OA, insert_request, now};
 use wx_invoice_types::{AuthSource, Fen, GetSelectTitleUrlRequest, GetUserTitleUrlRequest, RejectInsertRequest};
 
@@ -386,20 +386,7 @@ async fn a_merchant_with_only_the_card_set_is_refused_every_set_26_call_unsent()
         ),
     ];
     for (path, err) in refused {
-        match &err {
-            InvoiceError::PermissionMissing {
-                path: refused_path,
-                required,
-                granted,
-                appid,
-            } => {
-                assert_eq!(*refused_path, path);
-                assert_eq!(*required, [26]);
-                assert_eq!(granted, &vec![8]);
-                assert_eq!(appid, MERCHANT);
-            }
-            other => panic!("{path}: expected PermissionMissing, got {other:?}"),
-        }
+        assert_permission_missing(&err, MERCHANT, path, &[26], &[8]);
     }
     assert_eq!(
         m.p.sandbox.counts().values().sum::<u64>(),

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use wx_invoice_api::InvoiceError;
-use wx_invoice_e2e::flow::{Flow, template, wechat_code};
+use wx_invoice_e2e::flow::{Flow, assert_permission_missing, template, wechat_code};
 use wx_invoice_e2e::{INSERT_PATH, MERCHANT, PLATFORM_OA, Platform, insert_request, sample_pdf};
 use wx_invoice_types::{CreateCardRequest, ReimburseStatus};
 use wx_sandbox::CardStatus;
@@ -389,19 +389,7 @@ async fn card_set_alone_allows_seturl_insert_and_decrypt_but_not_the_rest() {
         ),
     ];
     for (path, err) in refused {
-        match &err {
-            InvoiceError::PermissionMissing {
-                path: refused_path,
-                required,
-                granted,
-                ..
-            } => {
-                assert_eq!(*refused_path, path);
-                assert_eq!(*required, [26]);
-                assert_eq!(granted, &vec![8]);
-            }
-            other => panic!("{path}: expected PermissionMissing, got {other:?}"),
-        }
+        assert_permission_missing(&err, PLATFORM_OA, path, &[26], &[8]);
         assert_eq!(flow.p.sandbox.count(path), 0, "{path} must not be sent");
     }
     assert_eq!(flow.p.sandbox.card(&out.code).expect("card").status, CardStatus::Init);

@@ -212,3 +212,22 @@ impl MerchantSide {
         }
     }
 }
+
+/// Asserts that `err` is a local refusal of `appid`'s call to `path` for lack of `required`,
+/// with `granted` named.
+pub fn assert_permission_missing(err: &InvoiceError, appid: &str, path: &str, required: &[u32], granted: &[u32]) {
+    match err {
+        InvoiceError::PermissionMissing {
+            appid: refused_appid,
+            path: refused,
+            required: needed,
+            granted: had,
+        } => {
+            assert_eq!(refused_appid, appid);
+            assert_eq!(*refused, path);
+            assert_eq!(*needed, required);
+            assert_eq!(had.as_slice(), granted);
+        }
+        other => panic!("{path}: expected PermissionMissing, got {other:?}"),
+    }
+}
