@@ -121,6 +121,8 @@ async fn main() -> ExitCode {
         }
     };
     println!("wx-sandbox listening on {}", sandbox.base_url());
+    // These are the sandbox's own published demo credentials (public constants of this crate,
+    // valid nowhere but here): printing them is how a tester configures a client against it.
     println!("component appid:     {DEFAULT_COMPONENT_APPID}");
     println!("component secret:    {DEFAULT_COMPONENT_SECRET}");
     println!("push token:          {DEFAULT_PUSH_TOKEN}");
