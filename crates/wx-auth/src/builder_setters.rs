@@ -36,6 +36,13 @@ macro_rules! transport_setters {
             self
         }
 
+        /// Where the client reads time from and sleeps on (default: the system clock). Tests
+        /// pass a [`ManualClock`]($crate::clock::ManualClock) to move time instead of waiting.
+        pub fn clock(mut self, clock: $crate::clock::SharedClock) -> Self {
+            self.transport.clock = clock;
+            self
+        }
+
         /// Largest response body accepted (default 4 MiB).
         pub fn max_response_bytes(mut self, limit: usize) -> Self {
             self.transport.max_response_bytes = limit;

@@ -36,6 +36,7 @@
 
 mod authorizer_tokens;
 mod builder_setters;
+pub mod clock;
 mod component;
 pub mod crypto;
 mod error;

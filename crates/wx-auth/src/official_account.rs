@@ -113,11 +113,13 @@ impl OfficialAccountTokensBuilder {
             )));
         }
         let store = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        let mut cache = self.cache;
+        cache.clock = self.transport.clock.clone();
         Ok(OfficialAccountTokens {
             inner: Arc::new(Inner {
                 accounts: self.accounts,
                 transport: Transport::new(self.transport)?,
-                cache: TokenCache::new(store, self.cache),
+                cache: TokenCache::new(store, cache),
                 force_next: Mutex::new(HashSet::new()),
             }),
         })

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use tokio::sync::OnceCell;
 
+use crate::clock::{self, SharedClock};
 use crate::error::AuthError;
 use crate::store::{TokenKey, TokenStore};
 use crate::token::AccessToken;
@@ -45,6 +46,9 @@ pub struct CacheSettings {
     pub l1_capacity: usize,
     /// Refresh, or only read what a refresher wrote.
     pub mode: RefreshMode,
+    /// Where time comes from (default: the system clock); builders set the same clock as
+    /// their transport's.
+    pub clock: SharedClock,
 }
 
 impl Default for CacheSettings {
@@ -55,6 +59,7 @@ impl Default for CacheSettings {
             wait_budget: Duration::from_secs(30),
             l1_capacity: 10_000,
             mode: RefreshMode::Refresh,
+            clock: clock::system(),
         }
     }
 }

@@ -84,9 +84,11 @@ impl InvoiceClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<InvoiceClient, InvoiceError> {
+        let mut cache = self.cache;
+        cache.clock = self.transport.clock.clone();
         let transport = Transport::new(self.transport)?;
         let store = self.ticket_store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
-        let tickets = TokenCache::new(store, self.cache);
+        let tickets = TokenCache::new(store, cache);
         Ok(InvoiceClient {
             inner: Arc::new(Inner {
                 tokens: self.tokens,

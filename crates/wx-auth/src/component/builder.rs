@@ -70,6 +70,8 @@ impl ComponentBuilder {
         }
         let store: Arc<dyn TokenStore> = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let durable = self.durable.unwrap_or_else(|| store.clone());
+        let mut cache = self.cache;
+        cache.clock = self.transport.clock.clone();
         let transport = Transport::new(self.transport)?;
         let mut crypt = MsgCrypt::new(
             self.config.token.expose_secret(),
@@ -86,7 +88,7 @@ impl ComponentBuilder {
             inner: Arc::new(Inner {
                 config: self.config,
                 transport,
-                cache: TokenCache::new(store, self.cache),
+                cache: TokenCache::new(store, cache),
                 durable,
                 records: RecordMirror::default(),
                 crypt,

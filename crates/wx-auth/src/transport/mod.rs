@@ -15,6 +15,7 @@ use tracing::Instrument;
 pub use call::{ApiCall, CallBody, CallMethod, JsonCall};
 pub use credential::Credential;
 
+use crate::clock::{self, SharedClock};
 use crate::error::AuthError;
 use crate::source::TokenSource;
 
@@ -40,6 +41,8 @@ pub struct TransportSettings {
     pub max_response_bytes: usize,
     /// A client to use instead of a new one (its own settings apply, plus our per-call timeout).
     pub http_client: Option<reqwest::Client>,
+    /// Where time comes from (default: the system clock).
+    pub clock: SharedClock,
 }
 
 impl Default for TransportSettings {
@@ -52,6 +55,7 @@ impl Default for TransportSettings {
             timeout: Duration::from_secs(20),
             max_response_bytes: 4 * 1024 * 1024,
             http_client: None,
+            clock: clock::system(),
         }
     }
 }
