@@ -64,15 +64,15 @@ macro_rules! cache_setters {
             self
         }
 
-        /// How long a process may hold the cross-process refresh lock (default 20 s); a holder
-        /// that dies is recovered from when it passes.
+        /// How long a process may hold the cross-process refresh lock (default 20 s, kept
+        /// within 100 ms – 10 min); a holder that dies is recovered from when it passes.
         pub fn lock_ttl(mut self, ttl: std::time::Duration) -> Self {
             self.cache.lock_ttl = ttl;
             self
         }
 
         /// How long a caller waits for another process's refresh (or, read-only, for the
-        /// refresher) before failing (default 30 s).
+        /// refresher) before failing (default 30 s, at most 10 min).
         pub fn wait_budget(mut self, budget: std::time::Duration) -> Self {
             self.cache.wait_budget = budget;
             self

@@ -40,6 +40,7 @@ pub mod clock;
 mod component;
 pub mod crypto;
 mod error;
+mod lifetime;
 mod official_account;
 pub mod push;
 mod refresher;
@@ -51,12 +52,13 @@ pub mod transport;
 
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
-    AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component, ComponentBuilder,
-    ComponentConfig, PreAuthCode,
+    AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,
+    ComponentBuilder, ComponentConfig, PreAuthCode,
 };
 pub use error::AuthError;
+pub use lifetime::Lifetime;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
-pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle};
+pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle, RefresherSummary};
 pub use source::{StaticToken, TokenSource};
 #[cfg(feature = "redis")]
 pub use store::RedisStore;

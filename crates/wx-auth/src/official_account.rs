@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
@@ -31,7 +30,7 @@ struct StableTokenBody<'a> {
 #[derive(Deserialize)]
 struct StableTokenResponse {
     access_token: String,
-    expires_in: u64,
+    expires_in: crate::Lifetime,
 }
 
 /// A [`TokenSource`] for accounts that call WeChat with their own appid and AppSecret.
@@ -159,13 +158,15 @@ impl OfficialAccountTokens {
         tracing::info!(
             appid,
             force_refresh,
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "fetched a stable access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.access_token,
-            Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            STABLE_TOKEN_PATH,
+            self.inner.transport.clock().now(),
+        )
     }
 }
 

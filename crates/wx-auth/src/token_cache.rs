@@ -92,9 +92,29 @@ impl std::fmt::Debug for TokenCache {
     }
 }
 
+impl CacheSettings {
+    /// The range a lock TTL is kept within: long enough for one refresh round trip, short
+    /// enough that a crashed holder does not stall the fleet for long.
+    pub const LOCK_TTL_RANGE: (Duration, Duration) = (Duration::from_millis(100), Duration::from_secs(600));
+    /// The longest a caller waits for someone else's refresh.
+    pub const MAX_WAIT_BUDGET: Duration = Duration::from_secs(600);
+
+    /// These settings with every duration inside its documented range, so that any value a
+    /// caller passes (`Duration::MAX` included) is safe.
+    fn bounded(mut self) -> Self {
+        let (min_ttl, max_ttl) = Self::LOCK_TTL_RANGE;
+        self.lock_ttl = self.lock_ttl.clamp(min_ttl, max_ttl);
+        self.wait_budget = self.wait_budget.min(Self::MAX_WAIT_BUDGET);
+        self.l1_capacity = self.l1_capacity.max(1);
+        self
+    }
+}
+
 impl TokenCache {
-    /// A cache over `store`.
+    /// A cache over `store`. Durations outside their ranges are brought inside them (see
+    /// [`CacheSettings::LOCK_TTL_RANGE`] and [`CacheSettings::MAX_WAIT_BUDGET`]).
     pub fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
+        let settings = settings.bounded();
         Self {
             store,
             settings,

@@ -117,6 +117,10 @@ impl InvoiceClient {
         &self.inner.tokens
     }
 
+    pub(crate) fn clock(&self) -> &wx_auth::clock::SharedClock {
+        self.inner.transport.clock()
+    }
+
     pub(crate) fn max_pdf_bytes(&self) -> usize {
         self.inner.max_pdf_bytes
     }

@@ -152,7 +152,7 @@ impl Component {
         let resp = self.send_component(&call).await?;
         Ok(PreAuthCode {
             code: resp.pre_auth_code,
-            expires_in: Duration::from_secs(resp.expires_in),
+            expires_in: resp.expires_in.checked(wire::PRE_AUTH_CODE_PATH)?,
         })
     }
 
@@ -188,10 +188,13 @@ impl Component {
         if let (Some(token), Some(expires_in)) =
             (info.authorizer_access_token.filter(|t| !t.is_empty()), info.expires_in)
         {
-            let key = self.authorizer_token_key(&appid);
-            self.cache()
-                .put(&key, &AccessToken::new(token, Duration::from_secs(expires_in)))
-                .await;
+            // A token with an unusable lifetime is simply not cached: the first call refreshes.
+            match AccessToken::from_answer(token, expires_in, wire::QUERY_AUTH_PATH, self.transport().clock().now()) {
+                Ok(token) => self.cache().put(&self.authorizer_token_key(&appid), &token).await,
+                Err(e) => {
+                    tracing::warn!(authorizer_appid = %appid, error = %e, "not caching the access token from api_query_auth");
+                }
+            }
         }
         tracing::info!(authorizer_appid = %appid, ?permission_sets, "authorization stored");
         Ok(Authorization {

@@ -6,6 +6,8 @@ mod builder;
 mod pushes;
 mod records;
 mod refresh;
+mod replay;
+mod ticket;
 mod wire;
 
 use std::fmt;
@@ -15,10 +17,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use authorization::{AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, PreAuthCode};
 pub use builder::ComponentBuilder;
+pub use pushes::AcceptedMessage;
 
 use crate::AuthorizerTokens;
 use crate::error::AuthError;
-use crate::store::{TokenKey, TokenKind, TokenStore, VerifyTicket};
+use crate::store::{TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::TokenCache;
 use crate::transport::{ApiCall, Credential, JsonCall, Transport};
@@ -65,6 +68,7 @@ struct Inner {
     durable: Arc<dyn TokenStore>,
     records: records::RecordMirror,
     crypt: crate::crypto::MsgCrypt,
+    replay: replay::ReplayGuard,
 }
 
 impl fmt::Debug for Component {
@@ -91,55 +95,6 @@ impl Component {
     /// The shared transport (for callers that add their own component calls).
     pub fn transport(&self) -> &Transport {
         &self.inner.transport
-    }
-
-    /// Stores the latest `component_verify_ticket` (normally done by `handle_push`).
-    pub async fn set_verify_ticket(&self, ticket: &str) -> Result<(), AuthError> {
-        if ticket.trim().is_empty() {
-            return Err(AuthError::Config("the component_verify_ticket is empty".into()));
-        }
-        let ticket = VerifyTicket::new(ticket.trim());
-        self.inner.records.remember_ticket(&ticket);
-        self.inner
-            .durable
-            .put_verify_ticket(self.component_appid(), &ticket)
-            .await?;
-        tracing::info!(
-            component_appid = self.component_appid(),
-            "stored a new component_verify_ticket"
-        );
-        Ok(())
-    }
-
-    async fn verify_ticket(&self) -> Result<VerifyTicket, AuthError> {
-        let appid = self.component_appid();
-        let stored = match self.inner.durable.get_verify_ticket(appid).await {
-            Ok(Some(t)) => Some(t),
-            Ok(None) => {
-                let mirrored = self.inner.records.ticket();
-                if let Some(t) = &mirrored {
-                    tracing::warn!("the durable store lost the verify ticket; restoring it from memory");
-                    if let Err(e) = self.inner.durable.put_verify_ticket(appid, t).await {
-                        tracing::warn!(error = %e, "could not restore the verify ticket");
-                    }
-                }
-                mirrored
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "durable store unavailable; using the verify ticket held in memory");
-                self.inner.records.ticket()
-            }
-        };
-        let ticket = stored.ok_or_else(|| AuthError::NoVerifyTicket {
-            component_appid: appid.to_owned(),
-        })?;
-        if ticket.is_stale() {
-            tracing::warn!(
-                component_appid = appid,
-                "the stored component_verify_ticket is older than 12 h; WeChat will likely reject it — check the push endpoint"
-            );
-        }
-        Ok(ticket)
     }
 
     fn component_token_key(&self) -> TokenKey {
@@ -174,13 +129,15 @@ impl Component {
         let resp = self.inner.transport.send(&call, Credential::None).await?;
         tracing::info!(
             component_appid = self.component_appid(),
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "fetched a component_access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.component_access_token,
-            std::time::Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            wire::COMPONENT_TOKEN_PATH,
+            self.inner.transport.clock().now(),
+        )
     }
 
     /// Sends a component API call with the component token, refreshing it once if WeChat
@@ -219,6 +176,14 @@ impl Component {
 
     pub(crate) fn durable(&self) -> &Arc<dyn TokenStore> {
         &self.inner.durable
+    }
+
+    pub(crate) fn clock(&self) -> &crate::clock::SharedClock {
+        self.inner.transport.clock()
+    }
+
+    pub(crate) fn replay(&self) -> &replay::ReplayGuard {
+        &self.inner.replay
     }
 
     pub(crate) fn records(&self) -> &records::RecordMirror {

@@ -2,8 +2,6 @@
 //! fallback), and refreshing its access token with its refresh token: rotation written by
 //! compare-and-set, recovery from 61023 through `api_get_authorizer_list`.
 
-use std::time::Duration;
-
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Component, wire};
@@ -115,13 +113,15 @@ impl Component {
         }
         tracing::info!(
             authorizer_appid,
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "refreshed an authorizer_access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.authorizer_access_token,
-            Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            wire::AUTHORIZER_TOKEN_PATH,
+            self.transport().clock().now(),
+        )
     }
 
     /// Writes a rotated refresh token: compare-and-set against the one we used, so a slower

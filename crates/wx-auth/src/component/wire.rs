@@ -16,7 +16,7 @@ pub(crate) struct ComponentTokenBody<'a> {
 #[derive(Deserialize)]
 pub(crate) struct ComponentTokenResponse {
     pub component_access_token: String,
-    pub expires_in: u64,
+    pub expires_in: crate::Lifetime,
 }
 
 /// `POST /cgi-bin/component/api_create_preauthcode`.
@@ -30,7 +30,7 @@ pub(crate) struct PreAuthCodeBody<'a> {
 #[derive(Deserialize)]
 pub(crate) struct PreAuthCodeResponse {
     pub pre_auth_code: String,
-    pub expires_in: u64,
+    pub expires_in: crate::Lifetime,
 }
 
 /// `POST /cgi-bin/component/api_query_auth`.
@@ -55,7 +55,7 @@ pub(crate) struct AuthorizationInfo {
     #[serde(default)]
     pub authorizer_access_token: Option<String>,
     #[serde(default)]
-    pub expires_in: Option<u64>,
+    pub expires_in: Option<crate::Lifetime>,
     #[serde(default)]
     pub authorizer_refresh_token: Option<String>,
     #[serde(default)]
@@ -94,7 +94,7 @@ pub(crate) struct AuthorizerTokenBody<'a> {
 #[derive(Deserialize)]
 pub(crate) struct AuthorizerTokenResponse {
     pub authorizer_access_token: String,
-    pub expires_in: u64,
+    pub expires_in: crate::Lifetime,
     #[serde(default)]
     pub authorizer_refresh_token: Option<String>,
 }

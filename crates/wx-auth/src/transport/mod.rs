@@ -78,6 +78,7 @@ struct Inner {
     bases: Vec<reqwest::Url>,
     timeout: Duration,
     max_response_bytes: usize,
+    clock: SharedClock,
 }
 
 impl fmt::Debug for Transport {
@@ -126,8 +127,14 @@ impl Transport {
                 bases,
                 timeout: settings.timeout,
                 max_response_bytes: settings.max_response_bytes,
+                clock: settings.clock,
             }),
         })
+    }
+
+    /// The clock this transport reads time from.
+    pub fn clock(&self) -> &SharedClock {
+        &self.inner.clock
     }
 
     /// Sends `call` with `credential`, failing over to backup hosts when the main one cannot be

@@ -57,8 +57,13 @@ fn ticket_key(appid: &str) -> TokenKey {
 
 async fn fetch_ticket(client: &InvoiceClient, appid: &str) -> Result<AccessToken, wx_auth::AuthError> {
     let out = client.send_unchecked(appid, &GetTicketCall).await?;
-    let ttl = Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0));
-    Ok(AccessToken::new(out.ticket, ttl))
+    let now = client.clock().now();
+    AccessToken::from_answer(
+        out.ticket,
+        wx_auth::Lifetime::from_secs(out.expires_in.into()),
+        GET_TICKET,
+        now,
+    )
 }
 
 /// A [`RefreshJob`] keeping some merchants' `wx_card` tickets fresh from a
