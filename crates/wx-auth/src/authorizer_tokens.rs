@@ -32,9 +32,13 @@ impl AuthorizerTokens {
 impl TokenSource for AuthorizerTokens {
     async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthError> {
         let key = self.component.authorizer_token_key(appid);
+        let (component, appid) = (self.component.clone(), appid.to_owned());
         self.component
             .cache()
-            .get(&key, || self.component.refresh_authorizer_token(appid))
+            .get(
+                &key,
+                move || async move { component.refresh_authorizer_token(&appid).await },
+            )
             .await
     }
 

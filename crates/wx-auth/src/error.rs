@@ -113,6 +113,17 @@ pub enum AuthError {
         /// How long this caller waited.
         waited_ms: u64,
     },
+    /// The task refreshing a credential ended without an answer (it panicked; the panic was
+    /// logged). The lock it held was released.
+    #[error(
+        "the refresh of the {what} for {appid} stopped unexpectedly (see the logged panic); retry the call, and report the panic — it is a bug"
+    )]
+    RefreshAborted {
+        /// What was being refreshed.
+        what: &'static str,
+        /// The appid.
+        appid: String,
+    },
     /// A push could not be verified, decrypted or parsed.
     #[error(transparent)]
     Push(#[from] crate::push::PushError),

@@ -179,10 +179,15 @@ impl TokenSource for OfficialAccountTokens {
             .get(appid)
             .ok_or_else(|| AuthError::UnknownAccount {
                 appid: appid.to_owned(),
-            })?;
+            })?
+            .clone();
+        let (this, account) = (self.clone(), appid.to_owned());
         self.inner
             .cache
-            .get(&Self::key(appid), || self.fetch(appid, secret))
+            .get(
+                &Self::key(appid),
+                move || async move { this.fetch(&account, &secret).await },
+            )
             .await
     }
 

@@ -153,10 +153,13 @@ impl Refresher {
             }
             report.checked += 1;
             let key = self.component.authorizer_token_key(&appid);
+            let (component, authorizer) = (self.component.clone(), appid.clone());
             let refreshed = self
                 .component
                 .cache()
-                .refresh_ahead(&key, self.ahead(), || self.component.refresh_authorizer_token(&appid))
+                .refresh_ahead(&key, self.ahead(), move || async move {
+                    component.refresh_authorizer_token(&authorizer).await
+                })
                 .await;
             if let Err(e) = refreshed {
                 tracing::warn!(authorizer_appid = %appid, error = %e, "refresher: authorizer token");

@@ -106,15 +106,20 @@ impl Component {
     /// a margin before expiry (one fetch per expiry across everyone sharing the store).
     pub async fn component_access_token(&self) -> Result<AccessToken, AuthError> {
         let key = self.component_token_key();
-        self.inner.cache.get(&key, || self.fetch_component_token()).await
+        let this = self.clone();
+        self.inner
+            .cache
+            .get(&key, move || async move { this.fetch_component_token().await })
+            .await
     }
 
     /// The component token, refreshed if it expires within `ahead` (for the refresher).
     pub(crate) async fn component_token_ahead(&self, ahead: std::time::Duration) -> Result<AccessToken, AuthError> {
         let key = self.component_token_key();
+        let this = self.clone();
         self.inner
             .cache
-            .refresh_ahead(&key, ahead, || self.fetch_component_token())
+            .refresh_ahead(&key, ahead, move || async move { this.fetch_component_token().await })
             .await
     }
 

@@ -5,6 +5,7 @@
 
 mod hostile;
 mod lifetimes;
+mod lock;
 mod push_replay;
 mod refresher;
 mod support;

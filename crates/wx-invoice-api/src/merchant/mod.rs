@@ -66,6 +66,17 @@ async fn fetch_ticket(client: &InvoiceClient, appid: &str) -> Result<AccessToken
     )
 }
 
+/// The refresh of `appid`'s ticket, as the cache runs it (in a task of its own).
+fn ticket_fetch(
+    client: &InvoiceClient,
+    appid: &str,
+) -> impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<AccessToken, wx_auth::AuthError>> + Send>>
++ Send
++ 'static {
+    let (client, appid) = (client.clone(), appid.to_owned());
+    move || Box::pin(async move { fetch_ticket(&client, &appid).await })
+}
+
 /// A [`RefreshJob`] keeping some merchants' `wx_card` tickets fresh from a
 /// [`Refresher`](wx_auth::Refresher); build it with [`InvoiceClient::wx_card_ticket_job`].
 #[derive(Debug, Clone)]
@@ -94,7 +105,7 @@ impl RefreshJob for WxCardTicketJob {
             let refreshed = self
                 .client
                 .tickets()
-                .refresh_ahead(&ticket_key(appid), ahead, || fetch_ticket(&self.client, appid))
+                .refresh_ahead(&ticket_key(appid), ahead, ticket_fetch(&self.client, appid))
                 .await;
             if let Err(e) = refreshed {
                 tracing::warn!(appid = %appid, error = %e, "refresher: wx_card ticket");
@@ -129,7 +140,7 @@ impl MerchantCalls<'_> {
         Ok(self
             .client
             .tickets()
-            .get(&key, || fetch_ticket(self.client, self.appid))
+            .get(&key, ticket_fetch(self.client, self.appid))
             .await?)
     }
 
