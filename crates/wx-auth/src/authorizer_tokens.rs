@@ -55,6 +55,7 @@ impl TokenSource for AuthorizerTokens {
                 .component
                 .load_record(appid)
                 .await?
+                .map(std::sync::Arc::new)
                 .ok_or_else(|| AuthError::UnknownAuthorizer {
                     appid: appid.to_owned(),
                 })?,
@@ -64,8 +65,8 @@ impl TokenSource for AuthorizerTokens {
                 appid: appid.to_owned(),
             });
         }
-        match record.permission_sets {
-            Some(sets) => Ok(Some(sets)),
+        match &record.permission_sets {
+            Some(sets) => Ok(Some(sets.clone())),
             None => Ok(Some(self.component.authorizer_info(appid).await?.permission_sets)),
         }
     }

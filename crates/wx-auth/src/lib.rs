@@ -53,7 +53,7 @@ pub mod transport;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
     AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,
-    ComponentBuilder, ComponentConfig, PreAuthCode,
+    ComponentBuilder, ComponentConfig, Durability, PreAuthCode,
 };
 pub use error::AuthError;
 pub use lifetime::Lifetime;

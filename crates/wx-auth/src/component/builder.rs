@@ -105,6 +105,7 @@ impl ComponentBuilder {
                 records: RecordMirror::default(),
                 crypt,
                 replay: replay::ReplayGuard::new(self.replay_window),
+                exchanged: super::exchanged::ExchangedCodes::default(),
             }),
         })
     }

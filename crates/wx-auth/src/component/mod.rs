@@ -3,7 +3,9 @@
 
 mod authorization;
 mod builder;
+mod exchanged;
 mod pushes;
+mod record_store;
 mod records;
 mod refresh;
 mod replay;
@@ -18,6 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub use authorization::{AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, PreAuthCode};
 pub use builder::ComponentBuilder;
 pub use pushes::AcceptedMessage;
+pub use record_store::Durability;
 
 use crate::AuthorizerTokens;
 use crate::error::AuthError;
@@ -69,6 +72,7 @@ struct Inner {
     records: records::RecordMirror,
     crypt: crate::crypto::MsgCrypt,
     replay: replay::ReplayGuard,
+    exchanged: exchanged::ExchangedCodes,
 }
 
 impl fmt::Debug for Component {
@@ -185,6 +189,10 @@ impl Component {
 
     pub(crate) fn clock(&self) -> &crate::clock::SharedClock {
         self.inner.transport.clock()
+    }
+
+    pub(crate) fn exchanged(&self) -> &exchanged::ExchangedCodes {
+        &self.inner.exchanged
     }
 
     pub(crate) fn replay(&self) -> &replay::ReplayGuard {

@@ -57,18 +57,28 @@ impl Component {
                     .await?;
             }
             ComponentEvent::Authorized(change) | ComponentEvent::UpdateAuthorized(change) => {
-                match self.query_auth(&change.authorization_code).await {
+                let at = replay::create_time(change.create_time, now);
+                let appid = &change.authorizer_appid;
+                if self.push_is_stale(appid, at).await? {
+                    tracing::info!(authorizer_appid = %appid, "ignored an authorization push older than the last one acted on");
+                    return Ok(());
+                }
+                match self.exchange_code(&change.authorization_code, Some(at)).await {
                     Ok(_) => {}
-                    Err(e)
-                        if matches!(e.errcode(), Some(61009 | 61010))
-                            && self.recently_stored(&change.authorizer_appid).await =>
-                    {
-                        tracing::info!(authorizer_appid = %change.authorizer_appid, "authorization code already exchanged; push handled before");
+                    Err(e) if matches!(e.errcode(), Some(61009 | 61010)) && self.recently_stored(appid).await => {
+                        tracing::info!(authorizer_appid = %appid, "authorization code already exchanged; push handled before");
+                        self.note_push(appid, at).await?;
                     }
                     Err(e) => return Err(e),
                 }
             }
-            ComponentEvent::Unauthorized { authorizer_appid, .. } => self.mark_unauthorized(authorizer_appid).await?,
+            ComponentEvent::Unauthorized {
+                authorizer_appid,
+                create_time,
+            } => {
+                self.revoke(authorizer_appid, Some(replay::create_time(*create_time, now)))
+                    .await?;
+            }
             other => tracing::info!(event = ?other, "component push passed through"),
         }
         Ok(())

@@ -6,6 +6,12 @@
 mod hostile;
 mod lifetimes;
 mod lock;
+mod logs;
+mod outage;
 mod push_replay;
+mod records;
+#[path = "../support/redis.rs"]
+mod redis_support;
 mod refresher;
+mod small_defects;
 mod support;
