@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::int_flag;
 use crate::lenient;
-use crate::validation::{Findings, ValidationErrors};
+use crate::validation::{FieldPath, Findings, ValidationErrors};
 
 /// The `action` query parameter of `setbizattr`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -211,13 +211,14 @@ impl SetBizAttrRequest {
             }
         }
         if let Some(auth) = &self.auth_field {
+            static AUTH: FieldPath<'static> = FieldPath::root("auth_field");
             let lists = [
-                ("user_field", &auth.user_field.custom_field),
-                ("biz_field", &auth.biz_field.custom_field),
+                (AUTH.field("user_field"), &auth.user_field.custom_field),
+                (AUTH.field("biz_field"), &auth.biz_field.custom_field),
             ];
-            for (side, list) in lists {
+            for (side, list) in &lists {
                 for (i, custom) in list.iter().enumerate() {
-                    f.require(format!("auth_field.{side}.custom_field[{i}].key"), &custom.key);
+                    f.require(side.item("custom_field", i).field("key"), &custom.key);
                 }
             }
         }

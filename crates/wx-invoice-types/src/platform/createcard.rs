@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{Findings, ValidationErrors};
+use crate::validation::{FieldPath, Findings, ValidationErrors};
 
 /// Body of `card/invoice/platform/createcard`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
@@ -82,26 +82,22 @@ impl CreateCardRequest {
     /// Checks required fields and the length limits of spec §10 (characters, not bytes):
     /// title ≤ 9, entry names ≤ 5, sub titles ≤ 6.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
-        const BASE: &str = "invoice_info.base_info";
+        static BASE: FieldPath<'static> = FieldPath::root("invoice_info.base_info");
         let info = &self.invoice_info;
         let base = &info.base_info;
         let mut f = Findings::default();
-        f.require(format!("{BASE}.logo_url"), &base.logo_url);
-        f.require(format!("{BASE}.title"), &base.title);
-        f.max_chars(format!("{BASE}.title"), &base.title, 9);
-        f.max_chars_opt(format!("{BASE}.custom_url_name"), base.custom_url_name.as_deref(), 5);
+        f.require(BASE.field("logo_url"), &base.logo_url);
+        f.require(BASE.field("title"), &base.title);
+        f.max_chars(BASE.field("title"), &base.title, 9);
+        f.max_chars_opt(BASE.field("custom_url_name"), base.custom_url_name.as_deref(), 5);
         f.max_chars_opt(
-            format!("{BASE}.custom_url_sub_title"),
+            BASE.field("custom_url_sub_title"),
             base.custom_url_sub_title.as_deref(),
             6,
         );
+        f.max_chars_opt(BASE.field("promotion_url_name"), base.promotion_url_name.as_deref(), 5);
         f.max_chars_opt(
-            format!("{BASE}.promotion_url_name"),
-            base.promotion_url_name.as_deref(),
-            5,
-        );
-        f.max_chars_opt(
-            format!("{BASE}.promotion_url_sub_title"),
+            BASE.field("promotion_url_sub_title"),
             base.promotion_url_sub_title.as_deref(),
             6,
         );
