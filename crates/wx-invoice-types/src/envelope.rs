@@ -15,6 +15,7 @@ use crate::lenient;
 /// assert_eq!(status.info().map(|i| i.name), Some("order_id repeated, please check order_id"));
 /// ```
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ApiStatus {
     /// `0` on success.
     #[serde(default, deserialize_with = "lenient::i64_or_numeric_string")]

@@ -6,6 +6,7 @@ use crate::lenient;
 
 /// Response of the multipart upload `card/invoice/platform/setpdf`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetPdfResponse {
     /// Handle of the uploaded PDF, valid 3 days; use it as `s_pdf_media_id` /
     /// `s_trip_pdf_media_id`. Read from a JSON string or number, kept as text.
@@ -37,6 +38,7 @@ impl GetPdfRequest {
 
 /// Response of `card/invoice/platform/getpdf`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetPdfResponse {
     /// Temporary download URL (valid about 2 hours).
     pub pdf_url: String,

@@ -67,6 +67,7 @@ pub struct GetSelectTitleUrlRequest {
 
 /// Response of `getusertitleurl` and `getselecttitleurl`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TitleUrlResponse {
     /// Link (or QR content) to give the user.
     pub url: String,
@@ -97,6 +98,7 @@ impl ScanTitleRequest {
 
 /// Response of `card/invoice/scantitle`; strings may be empty.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ScanTitleResponse {
     /// `0` company, `1` personal.
     #[serde(default, deserialize_with = "lenient::i64_or_numeric_string")]

@@ -1,5 +1,10 @@
 //! `card/invoice/setbizattr?action=…` (M5): the authorization page's fields, the WeChat Pay
 //! merchant link and the merchant contact.
+//!
+//! The parts ([`AuthField`], [`PayMchInfo`], [`Contact`] …) are what a caller sends and also
+//! what a `get_*` action reads back. They stay exhaustive, so a struct literal builds a body;
+//! the response wrapper [`BizAttrResponse`] is `#[non_exhaustive]`, so WeChat adding a part
+//! to it is not a breaking change.
 
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +59,19 @@ pub struct SetBizAttrRequest {
 }
 
 /// Response of `setbizattr`: for `get_*` actions the part asked for, otherwise empty.
-pub type BizAttrResponse = SetBizAttrRequest;
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct BizAttrResponse {
+    /// For `get_auth_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_field: Option<AuthField>,
+    /// For `get_pay_mch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paymch_info: Option<PayMchInfo>,
+    /// For `get_contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
 
 /// `auth_field`: both objects are sent.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]

@@ -74,6 +74,7 @@ impl GetInvoiceBatchRequest {
 
 /// Response of `card/invoice/reimburse/getinvoicebatch`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
     /// One entry per requested card.
     #[serde(default)]

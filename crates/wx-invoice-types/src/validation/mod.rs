@@ -71,7 +71,9 @@ impl fmt::Display for ValidationWarning {
 
 /// Every problem found in one request; never empty.
 ///
-/// `Display` lists them all on one line, so the message alone tells the caller what to fix.
+/// `Display` is the complete message — that the request was not sent, how many fields to fix
+/// and each one with its problem, on one line — so the message alone tells the caller what to
+/// do, and an error wrapping it shows it unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationErrors {
     problems: Vec<FieldProblem>,
@@ -106,11 +108,14 @@ impl ValidationErrors {
 }
 
 impl fmt::Display for ValidationErrors {
+    /// `request not sent, fix 2 invalid fields and send it again: a: must not be empty; b: …`
+    /// — the whole message, so wrapping errors show it as it is.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        let plural = if count == 1 { "" } else { "s" };
         write!(
             f,
-            "request not sent: {} invalid field(s), fix them and try again: ",
-            self.problems.len()
+            "request not sent, fix {count} invalid field{plural} and send it again: "
         )?;
         for (i, problem) in self.problems.iter().enumerate() {
             if i > 0 {
@@ -142,8 +147,13 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "request not sent: 2 invalid field(s), fix them and try again: \
+            "request not sent, fix 2 invalid fields and send it again: \
              a: must not be empty; b.c[0]: must be 0 or more fen, got -1"
+        );
+        let one = ValidationErrors::check(vec![FieldProblem::new("order_id", "must not be empty")]).unwrap_err();
+        assert_eq!(
+            one.to_string(),
+            "request not sent, fix 1 invalid field and send it again: order_id: must not be empty"
         );
         assert!(err.mentions("b.c[0]"));
         assert!(!err.mentions("b"));

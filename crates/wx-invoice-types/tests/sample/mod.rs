@@ -2,10 +2,11 @@
 //! insert with every optional field set, and one valid body of every other request type.
 
 use wx_invoice_types::{
-    AuthField, AuthSource, AuthUrlType, BizField, Contact, CreateCardRequest, CustomField, DecryptCodeRequest, Fen,
-    GetAuthDataRequest, GetAuthUrlRequest, GetInvoiceBatchRequest, GetUserTitleUrlRequest, InsertInvoiceRequest,
-    InvoiceCardRef, InvoiceItem, InvoiceUserData, PayMchInfo, ReimburseStatus, RejectInsertRequest, ScanTitleRequest,
-    SetBizAttrRequest, UpdateInvoiceStatusRequest, UpdateStatusBatchRequest, UpdateStatusRequest, UserField,
+    AuthField, AuthSource, AuthUrlType, BillingNo, BizField, Contact, CreateCardRequest, CustomField,
+    DecryptCodeRequest, Fen, GetAuthDataRequest, GetAuthUrlRequest, GetInvoiceBatchRequest, GetUserTitleUrlRequest,
+    InsertInvoiceRequest, InvoiceCardRef, InvoiceItem, InvoiceUserData, OrderId, PayMchInfo, ReimburseStatus,
+    RejectInsertRequest, ScanTitleRequest, SetBizAttrRequest, UpdateInvoiceStatusRequest, UpdateStatusBatchRequest,
+    UpdateStatusRequest, UserField,
 };
 
 /// Number of line items / list entries in the samples.
@@ -16,45 +17,34 @@ pub const ITEMS: usize = 20;
 pub fn insert_request() -> InsertInvoiceRequest {
     let items: Vec<InvoiceItem> = (1..=ITEMS)
         .map(|i| {
-            let mut item = InvoiceItem::new(format!("*信息技术服务*软件维护服务第{i}期"), Fen(12_345));
-            item.num = Some(2);
-            item.unit = Some("项".into());
-            item
+            InvoiceItem::new(format!("*信息技术服务*软件维护服务第{i}期"), Fen(12_345))
+                .with_num(2)
+                .with_unit("项")
         })
         .collect();
     let count = i64::try_from(ITEMS).unwrap_or(i64::MAX);
     let fee_without_tax = Fen(12_345 * 2 * count);
     let tax = Fen(fee_without_tax.0 * 6 / 100);
-    let mut data = InvoiceUserData::new(
-        "深圳市某某信息技术有限公司",
-        "24442000000123456789",
-        "",
-        1_700_000_000,
-        "3035943877",
-    )
-    .with_amounts(
-        fee_without_tax.checked_add(tax).unwrap_or(Fen::ZERO),
-        fee_without_tax,
-        tax,
-    )
-    .with_items(items);
-    data.s_trip_pdf_media_id = Some("3035943878".into());
-    data.buyer_number = Some("91440300MA5EXAMPLE".into());
-    data.buyer_address_and_phone = Some("深圳市南山区科技园 0755-12345678".into());
-    data.buyer_bank_account = Some("招商银行深圳分行 755912345678901".into());
-    data.seller_number = Some("91440300MA5SELLER1".into());
-    data.seller_address_and_phone = Some("深圳市福田区 0755-87654321".into());
-    data.seller_bank_account = Some("中国银行深圳分行 7559000000001".into());
-    data.remarks = Some("订单 2023-11-14-000123".into());
-    data.cashier = Some("张三".into());
-    data.maker = Some("李四".into());
-    InsertInvoiceRequest::new(
-        "order-2023-11-14-000123",
-        "pjZ8Yt9WoOePThU0NfUKz5-tBEWU",
-        "wxbeef000000000002",
-        "k3Vd9QmX2pLr7Tz0",
-        data,
-    )
+    let data = InvoiceUserData::digital(BillingNo::new("24442000000123456789"))
+        .with_title("深圳市某某信息技术有限公司")
+        .with_billing_time(1_700_000_000)
+        .with_pdf("3035943877")
+        .with_trip_pdf("3035943878")
+        .with_amounts(fee_without_tax, tax)
+        .with_items(items)
+        .with_buyer_number("91440300MA5EXAMPLE")
+        .with_buyer_address_and_phone("深圳市南山区科技园 0755-12345678")
+        .with_buyer_bank_account("招商银行深圳分行 755912345678901")
+        .with_seller_number("91440300MA5SELLER1")
+        .with_seller_address_and_phone("深圳市福田区 0755-87654321")
+        .with_seller_bank_account("中国银行深圳分行 7559000000001")
+        .with_remarks("订单 2023-11-14-000123")
+        .with_cashier("张三")
+        .with_maker("李四");
+    InsertInvoiceRequest::new(OrderId::new("order-2023-11-14-000123"), data)
+        .with_card_id("pjZ8Yt9WoOePThU0NfUKz5-tBEWU")
+        .with_appid("wxbeef000000000002")
+        .with_nonce_str("k3Vd9QmX2pLr7Tz0")
 }
 
 /// 20 submitted cards.
@@ -132,7 +122,10 @@ pub fn auth_url_request() -> GetAuthUrlRequest {
 
 /// `getauthdata` body.
 pub fn auth_data_request() -> GetAuthDataRequest {
-    GetAuthDataRequest::new("d3hmM2QzM2U3YTdlOGFlOTBiX1BYq+GHn4NhlQ==", "order-2023-11-14-000123")
+    GetAuthDataRequest::new(
+        "d3hmM2QzM2U3YTdlOGFlOTBiX1BYq+GHn4NhlQ==",
+        OrderId::new("order-2023-11-14-000123"),
+    )
 }
 
 /// `rejectinsert` body.
@@ -147,20 +140,16 @@ pub fn reject_request() -> RejectInsertRequest {
 
 /// `createcard` body with every optional entry set.
 pub fn create_card_request() -> CreateCardRequest {
-    let mut card = CreateCardRequest::new(
-        "深圳市某某信息技术有限公司",
-        "广东省增值税普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0",
-        "某某信息",
-    );
-    let base = &mut card.invoice_info.base_info;
-    base.custom_url_name = Some("查看详情".into());
-    base.custom_url = Some("https://merchant.example/invoice".into());
-    base.custom_url_sub_title = Some("点击查看".into());
-    base.promotion_url_name = Some("更多优惠".into());
-    base.promotion_url = Some("https://merchant.example/promo".into());
-    base.promotion_url_sub_title = Some("限时活动".into());
-    card
+    CreateCardRequest::new("深圳市某某信息技术有限公司")
+        .with_invoice_type("广东省增值税普通发票")
+        .with_logo_url(
+            "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0",
+        )
+        .with_title("某某信息")
+        .with_custom_url("查看详情", "https://merchant.example/invoice")
+        .with_custom_url_sub_title("点击查看")
+        .with_promotion_url("更多优惠", "https://merchant.example/promo")
+        .with_promotion_url_sub_title("限时活动")
 }
 
 /// `card/code/decrypt` body.
