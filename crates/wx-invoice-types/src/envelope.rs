@@ -1,4 +1,7 @@
 //! The `errcode`/`errmsg` envelope every WeChat response carries, and the empty request body.
+//!
+//! [`ApiStatus`] is what WeChat sends, so it is `#[non_exhaustive]`; [`EmptyBody`] is the
+//! literal `{}` a caller sends and stays a plain struct.
 
 use serde::{Deserialize, Serialize};
 

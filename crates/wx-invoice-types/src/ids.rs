@@ -161,8 +161,12 @@ mod tests {
     #[test]
     fn compare_with_text_both_ways() {
         let order = OrderId::new("o-1");
-        assert!(order == "o-1" && "o-1" == order);
-        assert!(order == String::from("o-1") && String::from("o-1") == order);
+        let text = String::from("o-1");
+        assert_eq!(order, "o-1");
+        assert_eq!("o-1", order);
+        assert_eq!(order, text);
+        assert_eq!(text, order);
+        assert_eq!(order, *"o-1");
         assert_eq!(String::from(order.clone()), "o-1");
         assert_eq!(order.into_string(), "o-1");
         assert!(BillingCode::new(" ").is_blank());

@@ -1,4 +1,7 @@
 //! Invoice PDFs: `platform/setpdf` (spec P3) and `platform/getpdf` (P4).
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 use serde::{Deserialize, Serialize};
 

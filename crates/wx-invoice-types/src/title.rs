@@ -1,5 +1,8 @@
 //! Invoice-title (抬头) calls (spec T1–T3): save a title into the user's WeChat, the
 //! merchant's select-title page, and parsing a scanned title QR code.
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 use serde::{Deserialize, Serialize};
 

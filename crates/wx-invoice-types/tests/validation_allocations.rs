@@ -75,16 +75,16 @@ fn every_other_valid_request_allocates_nothing() {
         ("InvoiceCardRef", &|| card.validate().unwrap()),
         ("GetInvoiceBatchRequest (20 cards)", &|| batch.validate().unwrap()),
         ("UpdateInvoiceStatusRequest", &|| {
-            update_invoice_status.validate().unwrap()
+            update_invoice_status.validate().unwrap();
         }),
         ("UpdateStatusBatchRequest (20 cards)", &|| {
-            update_batch.validate().unwrap()
+            update_batch.validate().unwrap();
         }),
         ("UpdateStatusRequest", &|| update_status.validate().unwrap()),
         ("GetUserTitleUrlRequest", &|| user_title.validate().unwrap()),
         ("ScanTitleRequest", &|| scan.validate().unwrap()),
         ("GetAuthUrlRequest (again, after the others)", &|| {
-            auth_url.validate().unwrap()
+            auth_url.validate().unwrap();
         }),
     ];
     for (name, check) in checks {

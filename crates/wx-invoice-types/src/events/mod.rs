@@ -6,6 +6,9 @@
 //! no input makes it panic. [`InvoiceEvent::to_xml`] writes the same shape, for the sandbox
 //! and for tests that build pushes.
 //!
+//! Every event struct is `#[non_exhaustive]`: WeChat adds elements to pushes without notice.
+//! Read their fields; outside this crate, build them by parsing XML with [`InvoiceEvent::from_xml`].
+//!
 //! ```
 //! use wx_invoice_types::events::InvoiceEvent;
 //!

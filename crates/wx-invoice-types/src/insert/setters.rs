@@ -71,8 +71,8 @@ impl InvoiceUserData {
     /// [`with_check_code`](Self::with_check_code) when it has one.
     pub fn tax_control(billing_code: BillingCode, billing_no: BillingNo) -> Self {
         Self {
-            billing_code,
             billing_no,
+            billing_code,
             ..Self::default()
         }
     }

@@ -1,5 +1,8 @@
 //! Invoicing-platform calls besides insert/PDF/status (spec P1, P2, P7): the platform id
 //! (`seturl`), invoice card templates (`createcard`) and card-code decryption.
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 mod createcard;
 

@@ -1,5 +1,10 @@
 //! Reimburser calls (spec R1–R4): read invoices the user submitted, and lock, unlock or
 //! close them.
+//!
+//! The bodies a reimburser sends ([`InvoiceCardRef`], the status updates) stay exhaustive, so a
+//! struct literal builds one; the invoices WeChat returns ([`ReimburseInvoice`],
+//! [`ReimburseUserInfo`], [`GetInvoiceBatchResponse`]) are `#[non_exhaustive]` and may gain
+//! fields.
 
 mod invoice;
 
