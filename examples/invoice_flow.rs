@@ -23,8 +23,8 @@ use secrecy::SecretString;
 use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,
-    InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, ReimburseStatus,
+    AuthSource, AuthUrlType, BillingNo, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,
+    InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, OrderId, ReimburseStatus,
 };
 use wx_sandbox::{Sandbox, SandboxEvent, UserAuthorization};
 
@@ -60,12 +60,10 @@ async fn main() -> Result<()> {
         .s_pappid()
         .ok_or("seturl answered an invoice_url without s_pappid")?;
     println!("[platform]   seturl → s_pappid {s_pappid}");
-    let template = CreateCardRequest::new(
-        "深圳示例科技有限公司",
-        "增值税电子普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/example-logo/0",
-        "示例科技",
-    );
+    let template = CreateCardRequest::new("深圳示例科技有限公司")
+        .with_invoice_type("增值税电子普通发票")
+        .with_logo_url("http://mmbiz.qpic.cn/mmbiz/example-logo/0")
+        .with_title("示例科技");
     let card_id = platform.create_card(&template).await?;
     println!("[platform]   createcard → card_id {card_id}");
 
@@ -92,7 +90,7 @@ async fn main() -> Result<()> {
     let page = merchant
         .auth_url(&GetAuthUrlRequest {
             s_pappid: s_pappid.clone(),
-            order_id: order_id.clone(),
+            order_id: order_id.clone().into(),
             money: Fen(10_600),
             timestamp: now()?,
             source: AuthSource::Web,
@@ -154,7 +152,7 @@ async fn main() -> Result<()> {
     merchant
         .auth_url(&GetAuthUrlRequest {
             s_pappid: s_pappid.clone(),
-            order_id: second_order.clone(),
+            order_id: second_order.clone().into(),
             money: Fen(10_600),
             timestamp: now()?,
             source: AuthSource::App,
@@ -224,10 +222,15 @@ async fn issue(
 ) -> Result<InsertInvoiceResponse> {
     let platform = client.platform(PLATFORM);
     let s_media_id = platform.upload_pdf("invoice.pdf", sample_pdf()).await?;
-    let data = InvoiceUserData::new(title, billing_no, "", now()?, s_media_id)
-        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-        .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
-    let request = InsertInvoiceRequest::new(order_id, card_id, MERCHANT, "", data);
+    let data = InvoiceUserData::digital(BillingNo::new(billing_no))
+        .with_title(title)
+        .with_billing_time(now()?)
+        .with_pdf(s_media_id)
+        .with_amounts(Fen(10_000), Fen(600))
+        .with_item(InvoiceItem::new("技术服务费", Fen(10_000)));
+    let request = InsertInvoiceRequest::new(OrderId::new(order_id), data)
+        .with_card_id(card_id)
+        .with_appid(MERCHANT);
     Ok(platform.insert(&request).await?)
 }
 

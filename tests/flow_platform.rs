@@ -63,12 +63,12 @@ async fn create_card_makes_a_template_inserts_can_use() {
         .p
         .client
         .platform(PLATFORM_OA)
-        .create_card(&CreateCardRequest::new(
-            "广州示例贸易有限公司",
-            "增值税电子普通发票",
-            "http://mmbiz.qpic.cn/mmbiz/sample-logo/1",
-            "示例贸易",
-        ))
+        .create_card(
+            &CreateCardRequest::new("广州示例贸易有限公司")
+                .with_invoice_type("增值税电子普通发票")
+                .with_logo_url("http://mmbiz.qpic.cn/mmbiz/sample-logo/1")
+                .with_title("示例贸易"),
+        )
         .await
         .expect("second template");
     assert_ne!(other, flow.card_id);

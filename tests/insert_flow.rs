@@ -79,6 +79,13 @@ async fn validation_errors_are_listed_together_and_nothing_is_sent() {
             "{field} missing from {err}"
         );
     }
+    // One message, said once: what happened, how many fields, what to do, then each field.
+    let text = err.to_string();
+    assert!(
+        text.starts_with("request not sent, fix 5 invalid fields and send it again: order_id: must not be empty; "),
+        "{text}"
+    );
+    assert_eq!(text.matches("not sent").count(), 1, "{text}");
     assert_eq!(
         p.sandbox.count(INSERT_PATH),
         0,

@@ -42,12 +42,10 @@ pub struct Issued {
 
 /// The template every flow test creates.
 pub fn template() -> CreateCardRequest {
-    CreateCardRequest::new(
-        "深圳示例科技有限公司",
-        "增值税电子普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/sample-logo/0",
-        "示例科技",
-    )
+    CreateCardRequest::new("深圳示例科技有限公司")
+        .with_invoice_type("增值税电子普通发票")
+        .with_logo_url("http://mmbiz.qpic.cn/mmbiz/sample-logo/0")
+        .with_title("示例科技")
 }
 
 /// The merchant contact every flow test sets.

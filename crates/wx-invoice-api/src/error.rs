@@ -11,8 +11,10 @@ use wx_invoice_types::error_code::ErrorClass;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvoiceError {
-    /// The request failed client-side validation; nothing was sent. Every problem is listed.
-    #[error("the request is invalid and was not sent — fix these fields: {0}")]
+    /// The request failed client-side validation; nothing was sent. Every problem is listed,
+    /// and the message (that of [`ValidationErrors`]) says so once: `request not sent, fix 1
+    /// invalid field and send it again: order_id: must not be empty`.
+    #[error(transparent)]
     Validation(#[from] ValidationErrors),
     /// The authorizer did not grant a permission set this call needs; nothing was sent.
     #[error("{appid} has not granted permission set {} needed by {path} (granted: {}); ask the merchant to authorize it again with that set", needs(.required), list(.granted))]

@@ -17,15 +17,20 @@
 //! use std::sync::Arc;
 //! use wx_auth::{StaticToken, TokenSource};
 //! use wx_invoice_api::InvoiceClient;
-//! use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceUserData};
+//! use wx_invoice_types::{BillingCode, BillingNo, Fen, InsertInvoiceRequest, InvoiceUserData, OrderId};
 //!
 //! # async fn run(pdf: Vec<u8>) -> Result<(), wx_invoice_api::InvoiceError> {
 //! let tokens: Arc<dyn TokenSource> = Arc::new(StaticToken::new("token-from-your-service"));
 //! let client = InvoiceClient::builder(tokens).build()?;
 //! let media = client.upload_pdf("wxPLATFORM", "invoice.pdf", pdf).await?;
-//! let data = InvoiceUserData::new("Buyer Ltd", "12345678", "1234567890", 1_700_000_000, media)
-//!     .with_amounts(Fen(10_600), Fen(10_000), Fen(600));
-//! let request = InsertInvoiceRequest::new("order-1", "card-template-id", "wxMERCHANT", "", data);
+//! let data = InvoiceUserData::tax_control(BillingCode::new("1234567890"), BillingNo::new("12345678"))
+//!     .with_title("Buyer Ltd")
+//!     .with_billing_time(1_700_000_000)
+//!     .with_pdf(media)
+//!     .with_amounts(Fen(10_000), Fen(600)); // excluding tax, tax; fee = their sum
+//! let request = InsertInvoiceRequest::new(OrderId::new("order-1"), data)
+//!     .with_card_id("card-template-id")
+//!     .with_appid("wxMERCHANT"); // nonce_str left empty: filled with a random one
 //! let out = client.insert("wxPLATFORM", &request).await?;
 //! println!("card code {} for {}", out.code, out.openid);
 //! # Ok(()) }

@@ -179,7 +179,7 @@ impl PlatformCalls<'_> {
                 if ALREADY_INSERTED.contains(&errcode) =>
             {
                 Err(InvoiceError::AlreadyInserted {
-                    order_id: request.order_id.clone(),
+                    order_id: request.order_id.to_string(),
                     errcode,
                     errmsg,
                 })

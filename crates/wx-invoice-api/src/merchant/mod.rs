@@ -174,7 +174,7 @@ impl MerchantCalls<'_> {
 
     /// M3 `getauthdata`: whether (and with what title) the user authorized `order_id`.
     pub async fn auth_data(&self, s_pappid: &str, order_id: &str) -> Result<GetAuthDataResponse, InvoiceError> {
-        let body = GetAuthDataRequest::new(s_pappid, order_id);
+        let body = GetAuthDataRequest::new(s_pappid, order_id.into());
         body.validate()?;
         self.client.post(self.appid, E_INVOICE, GET_AUTH_DATA, &body).await
     }
