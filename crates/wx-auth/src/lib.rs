@@ -33,6 +33,7 @@
 //! # let _ = token; Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorizer_tokens;
 mod builder_setters;
