@@ -19,8 +19,7 @@ use std::error::Error;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
-use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource};
+use wx_auth::{Component, ComponentConfig, MemoryStore, SecretString, TokenSource};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{
     AuthSource, AuthUrlType, BillingNo, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,

@@ -7,8 +7,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
-use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource, TokenStore};
+use wx_auth::{Component, ComponentConfig, MemoryStore, SecretString, TokenSource, TokenStore};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{BillingNo, Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData, OrderId};
 use wx_sandbox::Sandbox;

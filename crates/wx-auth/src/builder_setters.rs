@@ -19,7 +19,7 @@ macro_rules! transport_setters {
         }
 
         /// Uses this `reqwest::Client` (its own settings apply; the call timeout still does).
-        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        pub fn http_client(mut self, client: $crate::reqwest::Client) -> Self {
             self.transport.http_client = Some(client);
             self
         }

@@ -10,11 +10,27 @@
 //! - [`transport`] is the shared HTTP layer (timeouts, size bound, `errcode` → [`AuthError`],
 //!   no secret ever in an error or a log line).
 //!
+//! # Features
+//!
+//! | feature | default | what it enables |
+//! |---|---|---|
+//! | `redis` | yes | `RedisStore`, the token store a fleet shares |
+//! | `rustls` | yes | HTTPS to WeChat through rustls and the webpki root certificates |
+//! | `native-tls` | no | HTTPS through the platform's TLS library and certificate store |
+//!
+//! Pick one TLS feature (`default-features = false, features = ["native-tls"]` for the
+//! platform's). With neither, the transport speaks plain HTTP only — enough for a sandbox or
+//! a TLS-terminating proxy, or pass your own client to `http_client` — and calls to
+//! `https://api.weixin.qq.com` fail with [`AuthError::Network`].
+//!
+//! [`SecretString`] and [`ExposeSecret`] are re-exported (and the whole [`secrecy`] crate), as
+//! is [`reqwest`] for the builders' `http_client`.
+//!
 //! # Example
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use secrecy::SecretString;
+//! use wx_auth::SecretString;
 //! use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource, TokenStore};
 //!
 //! # async fn run() -> Result<(), wx_auth::AuthError> {
@@ -33,6 +49,7 @@
 //! # let _ = token; Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorizer_tokens;
 mod builder_setters;
@@ -59,6 +76,13 @@ pub use error::AuthError;
 pub use lifetime::Lifetime;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
 pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle, RefresherSummary};
+/// The HTTP client this crate calls WeChat with, re-exported for the builders' `http_client`
+/// setters (a client of this same `reqwest` version).
+pub use reqwest;
+/// The secret-holding types of this API (`ComponentConfig`'s fields, refresh tokens, tickets),
+/// re-exported so that building a configuration needs no direct dependency on `secrecy`.
+pub use secrecy;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use source::{StaticToken, TokenSource};
 #[cfg(feature = "redis")]
 pub use store::RedisStore;

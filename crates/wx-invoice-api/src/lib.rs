@@ -11,6 +11,19 @@
 //! `upload_pdf`, `get_pdf`, `update_status`). [`permission`] lists which permission set each
 //! call needs from a third-party platform's authorizer; a missing one is refused before sending.
 //!
+//! # Features
+//!
+//! Each one turns on the [`wx_auth`] feature of the same name:
+//!
+//! | feature | default | what it enables |
+//! |---|---|---|
+//! | `redis` | yes | `wx_auth::RedisStore`, the token store a fleet shares |
+//! | `rustls` | yes | HTTPS to WeChat through rustls |
+//! | `native-tls` | no | HTTPS through the platform's TLS library |
+//!
+//! Without Redis and with the platform's TLS:
+//! `wx-invoice-api = { version = "0.1", default-features = false, features = ["native-tls"] }`.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -36,6 +49,7 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod error;

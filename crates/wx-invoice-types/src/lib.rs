@@ -59,6 +59,7 @@
 //!   back (the `setbizattr` parts) follow the request side, since callers build them.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod envelope;

@@ -23,6 +23,7 @@
 //!
 //! Dropping the last [`Sandbox`] clone stops the server.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod actions;
 mod config;

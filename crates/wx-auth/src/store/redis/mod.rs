@@ -54,6 +54,7 @@ const MAX_PX_MILLIS: u64 = 100 * 365 * 24 * 3600 * 1000;
 /// let store: Arc<dyn TokenStore> = Arc::new(RedisStore::connect("redis://127.0.0.1:6379/").await?);
 /// # let _ = store; Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 #[derive(Clone)]
 pub struct RedisStore {
     inner: Arc<Inner>,
