@@ -253,6 +253,7 @@ async fn failed_deliveries_are_recorded() {
     let sb = Sandbox::builder()
         .push_url(wrong_reply.url.clone())
         .message_push_url(server_error.url.clone())
+        .push_retries(0)
         .start()
         .await
         .expect("start");
@@ -272,6 +273,7 @@ async fn failed_deliveries_are_recorded() {
 
     let dead = Sandbox::builder()
         .push_url("http://127.0.0.1:9/unreachable")
+        .push_retries(0)
         .start()
         .await
         .expect("start");
