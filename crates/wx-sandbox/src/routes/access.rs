@@ -17,9 +17,16 @@ pub(crate) struct Caller {
     pub kind: TokenKind,
 }
 
-/// Checks `access_token` for a business API. `sets`: permission sets of which an
-/// authorizer token needs one (empty = no permission check). Direct tokens have every set.
-pub(crate) fn business(st: &State, q: &Call, sets: &[u32]) -> Result<Caller, WxError> {
+/// Checks `access_token` for a business API and counts the call against the caller's daily
+/// quota of the path (45009 when used up). `sets`: permission sets of which an authorizer
+/// token needs one (empty = no permission check). Direct tokens have every set.
+pub(crate) fn business(st: &mut State, q: &Call, sets: &[u32]) -> Result<Caller, WxError> {
+    let caller = business_caller(st, q, sets)?;
+    st.quotas.spend(&caller.appid, &q.path)?;
+    Ok(caller)
+}
+
+fn business_caller(st: &State, q: &Call, sets: &[u32]) -> Result<Caller, WxError> {
     let record = st.tokens.check(q.get("access_token").map(String::as_str))?;
     match record.kind {
         TokenKind::Component => Err(WxError::new(

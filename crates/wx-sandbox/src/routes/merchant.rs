@@ -118,6 +118,7 @@ fn get_auth_data(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
     let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["s_pappid", "order_id"])?;
     let s_pappid = invoice_str(&obj, "s_pappid")?;
     let order_id = invoice_str(&obj, "order_id")?;
     let order = st
