@@ -101,6 +101,16 @@ async fn auth_url_needs_set_contact_first() {
         .expect_err("no contact yet");
     assert_eq!(wechat_code(&err), 72063);
     merchant.set_contact(contact()).await.expect("set_contact");
+    // A type-1 page also needs the authorization-page fields.
+    let err = merchant
+        .auth_url(&m.auth_request("order-contact-1"))
+        .await
+        .expect_err("no auth field yet");
+    assert_eq!(wechat_code(&err), 72029);
+    merchant
+        .set_auth_field(wx_invoice_types::AuthField::default())
+        .await
+        .expect("set_auth_field");
     let out = merchant
         .auth_url(&m.auth_request("order-contact-1"))
         .await

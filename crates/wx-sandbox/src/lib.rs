@@ -40,7 +40,7 @@ mod state;
 mod user;
 mod wire;
 
-pub use config::SandboxBuilder;
+pub use config::{DEFAULT_LOG_CAPACITY, DEFAULT_PUSH_RETRIES, SandboxBuilder};
 pub use error::SandboxError;
 pub use events::SandboxEvent;
 pub use fault::{Fault, FaultKind};

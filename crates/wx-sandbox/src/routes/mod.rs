@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod biz_attr;
 mod component;
 mod direct;
 mod extract;
@@ -10,17 +11,19 @@ mod faulting;
 mod insert;
 mod merchant;
 mod platform;
+mod quota;
 mod reimburse;
 mod templates;
 mod title;
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
@@ -36,15 +39,42 @@ pub(crate) type App = Arc<Shared>;
 /// Query-string parameters of a call.
 pub(crate) type Query = HashMap<String, String>;
 
-/// A WeChat endpoint taking a query and a raw body (parsed after the token check).
-pub(crate) type Endpoint = fn(&Shared, &Query, &Bytes) -> WxResult;
+/// One call as an endpoint sees it: its path (for the daily quota) and its query string
+/// (which it derefs to).
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    /// The request path, without query string.
+    pub path: String,
+    /// The query-string parameters.
+    pub query: Query,
+}
+
+impl Call {
+    pub(crate) fn new(uri: &Uri, query: Query) -> Self {
+        Self {
+            path: uri.path().to_owned(),
+            query,
+        }
+    }
+}
+
+impl Deref for Call {
+    type Target = Query;
+
+    fn deref(&self) -> &Query {
+        &self.query
+    }
+}
+
+/// A WeChat endpoint taking the call and a raw body (parsed after the token check).
+pub(crate) type Endpoint = fn(&Shared, &Call, &Bytes) -> WxResult;
 
 /// `POST` route for an [`Endpoint`].
 pub(crate) fn wx_post(endpoint: Endpoint) -> MethodRouter<App> {
     post(
-        move |State(app): State<App>, WxQuery(q): WxQuery, body: Result<WxBody, WxError>| async move {
+        move |State(app): State<App>, uri: Uri, WxQuery(q): WxQuery, body: Result<WxBody, WxError>| async move {
             match body {
-                Ok(WxBody(bytes)) => respond(endpoint(&app, &q, &bytes)),
+                Ok(WxBody(bytes)) => respond(endpoint(&app, &Call::new(&uri, q), &bytes)),
                 Err(e) => e.into_response(),
             }
         },
@@ -63,6 +93,7 @@ pub(crate) fn router(shared: App) -> Router {
         .merge(merchant::routes())
         .merge(reimburse::routes())
         .merge(title::routes())
+        .merge(quota::routes())
         .merge(admin::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
@@ -101,6 +132,14 @@ async fn unknown_path() -> Response {
         .into_response()
 }
 
-async fn wrong_method() -> Response {
-    WxError::new(code::REQUIRE_POST, "require POST method").into_response()
+/// Paths WeChat serves only with `GET`.
+pub(crate) const GET_ONLY: &[&str] = &["/cgi-bin/token", "/cgi-bin/ticket/getticket"];
+
+/// WeChat's answers to a wrong method: 43001 on a GET-only path, 43002 elsewhere.
+async fn wrong_method(method: Method, uri: Uri) -> Response {
+    if method != Method::GET && GET_ONLY.contains(&uri.path()) {
+        WxError::new(code::REQUIRE_GET, "require GET method").into_response()
+    } else {
+        WxError::new(code::REQUIRE_POST, "require POST method").into_response()
+    }
 }

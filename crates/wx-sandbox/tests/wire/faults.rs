@@ -48,9 +48,9 @@ async fn transport_level_faults() {
     let huge = raw(&sb).await.bytes().await.expect("bytes");
     assert!(huge.len() >= 100_000, "{}", huge.len());
     assert!(serde_json::from_slice::<serde_json::Value>(&huge).is_ok());
-    // Faults used up: normal handling (no token → 40001).
+    // Faults used up: normal handling (no token → 41001).
     let normal: serde_json::Value = raw(&sb).await.json().await.expect("json");
-    assert_err(&normal, 40001);
+    assert_err(&normal, 41001);
 }
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn delay_fault_delays_then_handles() {
     let started = Instant::now();
     let v: serde_json::Value = raw(&sb).await.json().await.expect("json");
     assert!(started.elapsed() >= Duration::from_millis(300));
-    assert_err(&v, 40001);
+    assert_err(&v, 41001);
 }
 
 #[tokio::test]

@@ -9,5 +9,8 @@ mod insert;
 mod merchant;
 mod platform;
 mod push;
+mod quota;
+mod refusals;
 mod reimburse;
 mod support;
+mod unknown_keys;
