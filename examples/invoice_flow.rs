@@ -23,8 +23,9 @@ use secrecy::SecretString;
 use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,
-    InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, ReimburseStatus,
+    AuthField, AuthSource, AuthUrlType, BizField, Contact, CreateCardRequest, Fen, GetAuthUrlRequest,
+    InsertInvoiceRequest, InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, ReimburseStatus,
+    UserField,
 };
 use wx_sandbox::{Sandbox, SandboxEvent, UserAuthorization};
 
@@ -81,6 +82,21 @@ async fn main() -> Result<()> {
         "[merchant]   setbizattr set_contact → {:?}",
         merchant.get_contact().await?
     );
+    // A type-1 page (the user picks the title) also needs the page's title fields.
+    merchant
+        .set_auth_field(AuthField {
+            user_field: UserField {
+                show_title: Some(true),
+                ..UserField::default()
+            },
+            biz_field: BizField {
+                show_title: Some(true),
+                show_tax_no: Some(true),
+                ..BizField::default()
+            },
+        })
+        .await?;
+    println!("[merchant]   setbizattr set_auth_field → personal and company titles");
 
     // Per order: the wx_card ticket (cached), then the authorization page.
     let ticket = merchant.wx_card_ticket().await?;

@@ -342,6 +342,21 @@ async fn unacknowledged_pushes_are_retried_three_times_and_logged() {
     assert_eq!(d.iter().map(|d| d.attempt).collect::<Vec<_>>(), [1, 2, 3, 4]);
     assert!(d.iter().all(|d| !d.delivered && d.status == Some(500)));
 
+    // The delivery log keeps only the newest entries.
+    let bounded = Sandbox::builder()
+        .push_url(failing.url.clone())
+        .push_retry_delay(Duration::from_millis(20))
+        .log_capacity(2)
+        .start()
+        .await
+        .expect("start");
+    bounded.push_verify_ticket();
+    assert!(bounded.flush_pushes(Duration::from_secs(10)).await);
+    assert_eq!(
+        bounded.deliveries().iter().map(|d| d.attempt).collect::<Vec<_>>(),
+        [3, 4]
+    );
+
     // An acknowledged push is not retried; the merchant URL also takes an empty reply.
     let quiet = receiver(200, "").await;
     let sb = Sandbox::builder()
