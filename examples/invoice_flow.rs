@@ -22,8 +22,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wx_auth::{Component, ComponentConfig, MemoryStore, SecretString, TokenSource};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{
-    AuthSource, AuthUrlType, BillingNo, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,
-    InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, OrderId, ReimburseStatus,
+    AuthField, AuthSource, AuthUrlType, BillingNo, BizField, Contact, CreateCardRequest, Fen, GetAuthUrlRequest,
+    InsertInvoiceRequest, InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, OrderId,
+    ReimburseStatus, UserField,
 };
 use wx_sandbox::{Sandbox, SandboxEvent, UserAuthorization};
 
@@ -78,6 +79,21 @@ async fn main() -> Result<()> {
         "[merchant]   setbizattr set_contact → {:?}",
         merchant.get_contact().await?
     );
+    // A type-1 page (the user picks the title) also needs the page's title fields.
+    merchant
+        .set_auth_field(AuthField {
+            user_field: UserField {
+                show_title: Some(true),
+                ..UserField::default()
+            },
+            biz_field: BizField {
+                show_title: Some(true),
+                show_tax_no: Some(true),
+                ..BizField::default()
+            },
+        })
+        .await?;
+    println!("[merchant]   setbizattr set_auth_field → personal and company titles");
 
     // Per order: the wx_card ticket (cached), then the authorization page.
     let ticket = merchant.wx_card_ticket().await?;

@@ -74,8 +74,7 @@ fn query_value(url: &str, key: &str) -> String {
     let url = reqwest::Url::parse(url).expect("url");
     url.query_pairs()
         .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| panic!("no {key} in {url}"))
+        .map_or_else(|| panic!("no {key} in {url}"), |(_, v)| v.into_owned())
 }
 
 /// Exchanges a sandbox authorization for (authorizer token, refresh token).

@@ -86,12 +86,11 @@ async fn pushes_drive_ticket_authorization_and_revocation() {
         })
         .await
         .expect("contact");
-    // A user-title (type 1) authorization page needs the merchant's auth field first.
     client
         .merchant(PLATFORM_OA)
         .set_auth_field(wx_invoice_types::AuthField::default())
         .await
-        .expect("auth field");
+        .expect("auth field (a type-1 page needs it)");
     let auth = wx_invoice_types::GetAuthUrlRequest {
         s_pappid: s_pappid.clone(),
         order_id: "push-order-2".into(),

@@ -22,6 +22,12 @@
 //! answers and the invoice card state machine.
 //!
 //! Dropping the last [`Sandbox`] clone stops the server.
+//!
+//! # Features
+//!
+//! * `cli` (default): the `wx-sandbox` binary, with `clap` for its arguments and
+//!   `tracing-subscriber` for its log output. The library uses neither; depend on it with
+//!   `default-features = false` to build neither.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -9,6 +9,7 @@ mod insert;
 mod merchant;
 mod platform;
 mod push;
+mod push_outcomes;
 mod quota;
 mod refusals;
 mod reimburse;
