@@ -34,7 +34,7 @@ const MERCHANT: &str = "wxmerchant00000001";
 const ANSWER: &[u8] = br#"{"errcode":0,"errmsg":"ok","code":"527682713497","openid":"oPLATFORMUSER0000000000000001"}"#;
 
 /// Answers every HTTP/1.1 request on every connection with [`ANSWER`], keeping connections open.
-fn serve(listener: TcpListener) {
+fn serve(listener: &TcpListener) {
     for stream in listener.incoming().flatten() {
         std::thread::spawn(move || {
             let _ = answer_all(stream);
@@ -78,9 +78,9 @@ fn answer_all(stream: TcpStream) -> std::io::Result<()> {
 }
 
 fn request(order: usize) -> InsertInvoiceRequest {
-    let items = (0..20)
+    let items = (0..20_i32)
         .map(|i| {
-            let mut item = InvoiceItem::new(format!("Item number {i}"), Fen(1_000 + i64::try_from(i).unwrap_or(0)));
+            let mut item = InvoiceItem::new(format!("Item number {i}"), Fen(1_000 + i64::from(i)));
             item.num = Some(1);
             item.unit = Some("pcs".into());
             item
@@ -110,10 +110,7 @@ async fn sdk_client(base: &str) -> InvoiceClient {
     let record = AuthorizerRecord::new(PLATFORM, SecretString::from("refresh-token"), Some(vec![8, 26]));
     store.put_authorizer(COMPONENT, &record).await.expect("record");
     let key = TokenKey::new(COMPONENT, PLATFORM, TokenKind::AuthorizerAccessToken);
-    let token = AccessToken::new(
-        "89_".to_owned() + &"A".repeat(154),
-        Duration::from_secs(7200),
-    );
+    let token = AccessToken::new("89_".to_owned() + &"A".repeat(154), Duration::from_secs(7200));
     store.put_token(&key, &token).await.expect("token");
     let component = Component::builder(ComponentConfig {
         component_appid: COMPONENT.into(),
@@ -135,7 +132,7 @@ fn main() {
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    std::thread::spawn(move || serve(listener));
+    std::thread::spawn(move || serve(&listener));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

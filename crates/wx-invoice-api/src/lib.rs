@@ -32,6 +32,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod calls;
 mod client;
 mod error;
 mod merchant;

@@ -10,7 +10,6 @@ use super::{Component, wire};
 use crate::error::AuthError;
 use crate::store::{AuthorizerRecord, AuthorizerStatus};
 use crate::token::AccessToken;
-use crate::transport::JsonCall;
 
 impl Component {
     pub(crate) async fn load_record(&self, authorizer_appid: &str) -> Result<Option<AuthorizerRecord>, AuthError> {
@@ -104,7 +103,6 @@ impl Component {
             authorizer_appid,
             authorizer_refresh_token: refresh.expose_secret(),
         };
-        let call = JsonCall::<_, wire::AuthorizerTokenResponse>::new(wire::AUTHORIZER_TOKEN_PATH, &call).idempotent();
         let resp = self.send_component(&call).await?;
         if let Some(next) = resp
             .authorizer_refresh_token
@@ -164,7 +162,6 @@ impl Component {
                 offset,
                 count: PAGE,
             };
-            let call = JsonCall::<_, wire::AuthorizerListResponse>::new(wire::AUTHORIZER_LIST_PATH, &call).idempotent();
             let page = self.send_component(&call).await?;
             if let Some(entry) = page.list.iter().find(|e| e.authorizer_appid == authorizer_appid) {
                 let Some(token) = entry

@@ -35,12 +35,20 @@ fn spec_classes() {
     for code in [72056, 72018] {
         assert_eq!(class(code), Some(ErrorClass::AlreadyDone), "{code}");
     }
-    assert_eq!(class(72042), Some(ErrorClass::Duplicate), "keyed on the invoice, not the order");
+    assert_eq!(
+        class(72042),
+        Some(ErrorClass::Duplicate),
+        "keyed on the invoice, not the order"
+    );
     for code in [45009, 72057] {
         assert_eq!(class(code), Some(ErrorClass::Quota), "{code}");
     }
     for code in [61005, 61006] {
-        assert_eq!(class(code), Some(ErrorClass::SetupMissing), "a retry cannot fix a stale ticket: {code}");
+        assert_eq!(
+            class(code),
+            Some(ErrorClass::SetupMissing),
+            "a retry cannot fix a stale ticket: {code}"
+        );
     }
     for code in [72048, 72049, 72050, 72053, 72038, 72015] {
         assert_eq!(class(code), Some(ErrorClass::NotAuthorized), "{code}");
