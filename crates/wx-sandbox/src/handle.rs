@@ -15,6 +15,7 @@ use crate::events::SandboxEvent;
 use crate::fault::Fault;
 use crate::push::{self, PushDelivery};
 use crate::routes;
+use crate::server;
 use crate::state::Shared;
 use crate::state::cards::CardSnapshot;
 use crate::user::UserAuthorization;
@@ -80,16 +81,9 @@ impl Sandbox {
         let shared = Arc::new(Shared::new(config, format!("http://{shown}")));
         let router = routes::router(shared.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::warn!(error = %e, "wx-sandbox server stopped with an error");
-            }
-        });
+        let server = tokio::spawn(server::serve(listener, router, async {
+            let _ = stop_rx.await;
+        }));
         let mut background = Vec::new();
         if shared.config.push_url.is_some() || shared.config.message_push_url.is_some() {
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -34,6 +34,7 @@ mod ids;
 mod insert_body;
 mod push;
 mod routes;
+mod server;
 mod state;
 mod user;
 mod wire;

@@ -131,7 +131,8 @@ async fn unauthorize(State(app): State<App>, body: Bytes) -> Response {
 
 /// `{"path": "...", "times": 1, "kind": "errcode", "errcode": -1, "errmsg": "..."}` and the
 /// other kinds (`http_status` + `status`, `html`, `garbage`, `huge_body` + `bytes`,
-/// `delay` + `millis`).
+/// `delay` + `millis`, `apply_then_delay` + `millis`, `lose_answer`, `drop_connection`,
+/// `redirect` + `status` + `location`, `body` + `body`).
 #[derive(Deserialize)]
 struct FaultReq {
     path: String,
@@ -164,6 +165,18 @@ enum FaultKindReq {
     Delay {
         millis: u64,
     },
+    ApplyThenDelay {
+        millis: u64,
+    },
+    LoseAnswer,
+    DropConnection,
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    Body {
+        body: String,
+    },
 }
 
 async fn inject_fault(State(app): State<App>, body: Bytes) -> Response {
@@ -178,6 +191,11 @@ async fn inject_fault(State(app): State<App>, body: Bytes) -> Response {
         FaultKindReq::Garbage => FaultKind::Garbage,
         FaultKindReq::HugeBody { bytes } => FaultKind::HugeBody(bytes),
         FaultKindReq::Delay { millis } => FaultKind::Delay(Duration::from_millis(millis)),
+        FaultKindReq::ApplyThenDelay { millis } => FaultKind::ApplyThenDelay(Duration::from_millis(millis)),
+        FaultKindReq::LoseAnswer => FaultKind::LoseAnswer,
+        FaultKindReq::DropConnection => FaultKind::DropConnection,
+        FaultKindReq::Redirect { status, location } => FaultKind::Redirect { status, location },
+        FaultKindReq::Body { body } => FaultKind::Body(body),
     };
     app.inject_fault(Fault::new(req.path, kind).times(req.times));
     done()

@@ -6,6 +6,7 @@ mod admin;
 mod component;
 mod direct;
 mod extract;
+mod faulting;
 mod insert;
 mod merchant;
 mod platform;
@@ -24,7 +25,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 
-use crate::fault::FaultKind;
 use crate::state::Shared;
 use crate::wire::{WxError, WxResult, code, respond};
 use extract::{WxBody, WxQuery};
@@ -87,16 +87,10 @@ async fn count_and_fault(State(app): State<App>, req: Request, next: Next) -> Re
         *st.counts.entry(path.clone()).or_default() += 1;
         st.take_fault(&path)
     };
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
-    if let Some(response) = fault.kind.response() {
-        return response;
+    match fault {
+        Some(fault) => faulting::faulted(fault.kind, req, next).await,
+        None => next.run(req).await,
     }
-    if let FaultKind::Delay(d) = fault.kind {
-        tokio::time::sleep(d).await;
-    }
-    next.run(req).await
 }
 
 async fn unknown_path() -> Response {
