@@ -32,8 +32,8 @@ macro_rules! transport_setters {
         }
 
         /// How transient failures of calls that are safe to repeat are retried (default
-        /// [`RetryPolicy::default`]($crate::RetryPolicy::default): 3 attempts, full-jitter
-        /// backoff from 200 ms); [`RetryPolicy::none`]($crate::RetryPolicy::none) disables it.
+        /// `RetryPolicy::default()`: 3 attempts, full-jitter backoff from 200 ms, a retry
+        /// budget); `RetryPolicy::none()` disables retries.
         pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
             self.transport.retry = policy;
             self
