@@ -42,9 +42,10 @@ async fn set_url_gives_the_platforms_stable_s_pappid() {
         "stable per platform"
     );
 
-    // Error path: a WeChat error answered by the sandbox surfaces with its code.
+    // Error path: a WeChat error answered by the sandbox (to all three attempts the default
+    // retry policy makes) surfaces with its code.
     p.sandbox
-        .inject_fault(wx_sandbox::Fault::errcode(SET_URL, -1, "system error"));
+        .inject_fault(wx_sandbox::Fault::errcode(SET_URL, -1, "system error").times(3));
     let err = p.client.platform(PLATFORM_OA).set_url().await.expect_err("fault");
     assert_eq!(wechat_code(&err), -1);
     assert!(err.is_retryable(), "-1 is worth retrying: {err:?}");

@@ -228,7 +228,8 @@ async fn errors_never_show_tokens_or_secrets() {
         wx_sandbox::Fault::html(INSERT_PATH),
         wx_sandbox::Fault::garbage(INSERT_PATH),
         wx_sandbox::Fault::huge_body(INSERT_PATH, 8 * 1024 * 1024),
-        wx_sandbox::Fault::http_status(INSERT_PATH, 502),
+        // Retried: failing all three attempts.
+        wx_sandbox::Fault::http_status(INSERT_PATH, 502).times(3),
     ] {
         p.sandbox.inject_fault(fault);
         let err = p

@@ -7,8 +7,10 @@
 //! - [`Component`] is a third-party platform: verify ticket, component token, merchant
 //!   authorization, authorizer tokens.
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
-//! - [`transport`] is the shared HTTP layer (timeouts, size bound, `errcode` → [`AuthError`],
-//!   no secret ever in an error or a log line).
+//! - [`transport`] is the shared HTTP layer: every WeChat call is an
+//!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
+//!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
+//!   health, no redirects, no secret ever in an error or a log line).
 //!
 //! # Features
 //!
@@ -91,6 +93,7 @@ pub use store::{
 };
 pub use token::AccessToken;
 pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
+pub use transport::RetryPolicy;
 
 /// Permission-set ids (`funcscope_category.id`) the invoice APIs need.
 pub mod permissions {

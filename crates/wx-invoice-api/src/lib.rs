@@ -51,6 +51,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod calls;
 mod client;
 mod error;
 mod merchant;

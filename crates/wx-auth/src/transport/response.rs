@@ -1,6 +1,7 @@
 //! Reading a WeChat answer: bounded body, status, the `errcode` envelope, typed output — with
 //! every message scrubbed of the credential that went out with the request.
 
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::AuthError;
@@ -57,46 +58,61 @@ fn strip_urls(text: &str) -> String {
     out
 }
 
-pub(crate) async fn read<T: DeserializeOwned>(
+/// Reads the body of `resp` once, refusing more than `limit` bytes. A body that arrives in one
+/// piece (the usual case) is kept as it came, without a copy.
+pub(crate) async fn read_body(
     mut resp: reqwest::Response,
     path: &str,
     limit: usize,
     secret: Option<&str>,
-) -> Result<T, AuthError> {
-    let status = resp.status();
+) -> Result<Bytes, AuthError> {
+    let too_large = || AuthError::BodyTooLarge {
+        path: path.to_owned(),
+        limit,
+    };
     if resp.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(AuthError::BodyTooLarge {
-            path: path.to_owned(),
-            limit,
-        });
+        return Err(too_large());
     }
-    let mut body = Vec::new();
+    let mut next = async || resp.chunk().await.map_err(|e| map_reqwest_error(&e, path, secret));
+    let Some(first) = next().await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(second) = next().await? else {
+        return Ok(first);
+    };
+    let mut body = Vec::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    let mut chunk = second;
     loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    return Err(AuthError::BodyTooLarge {
-                        path: path.to_owned(),
-                        limit,
-                    });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => return Err(map_reqwest_error(&e, path, secret)),
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+        match next().await? {
+            Some(more) => chunk = more,
+            None => return Ok(Bytes::from(body)),
         }
     }
-    if !status.is_success() {
-        return Err(AuthError::HttpStatus {
-            path: path.to_owned(),
-            status: status.as_u16(),
-        });
-    }
-    decode(&body, path, secret)
 }
 
-/// Parses a WeChat body: envelope first (`errcode` as a number or numeric string; absent on
-/// token APIs means success), then the typed output.
+/// Decodes a WeChat answer: one pass into `T` when it is a success, else the careful decoder
+/// below, which names the problem.
+pub(crate) fn decode_answer<T: DeserializeOwned>(
+    body: &[u8],
+    path: &str,
+    secret: Option<&str>,
+) -> Result<T, AuthError> {
+    match super::envelope::decode_success(body) {
+        Some(output) => Ok(output),
+        None => decode(body, path, secret),
+    }
+}
+
+/// Parses a WeChat body carefully: envelope first (`errcode` as a number or numeric string;
+/// absent on token APIs means success), then the typed output.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], path: &str, secret: Option<&str>) -> Result<T, AuthError> {
     let decode_err = |detail: String| AuthError::Decode {
         path: path.to_owned(),
@@ -194,6 +210,24 @@ mod tests {
         }
         let e = decode::<Out>(br#"{"other":1}"#, "/p", None).expect_err("missing");
         assert!(e.to_string().contains("missing field `code`"), "{e}");
+    }
+
+    #[test]
+    fn both_decoders_agree_on_successes() {
+        for body in [
+            &br#"{"errcode":0,"errmsg":"ok","code":"1"}"#[..],
+            br#"{"code":"2"}"#,
+            br#"{"errcode":"0","code":"3","x":{"y":[1]}}"#,
+        ] {
+            let fast: Out = decode_answer(body, "/p", None).expect("fast");
+            let careful: Out = decode(body, "/p", None).expect("careful");
+            assert_eq!(fast.code, careful.code);
+        }
+        let e = decode_answer::<Out>(br#"{"errcode":72056,"errmsg":"order_id repeated"}"#, "/p", None)
+            .expect_err("an error answer");
+        assert_eq!(e.errcode(), Some(72056));
+        let e = decode_answer::<Out>(b"<html>502</html>", "/p", None).expect_err("html");
+        assert!(e.to_string().contains("an HTML or XML page"), "{e}");
     }
 
     #[test]
