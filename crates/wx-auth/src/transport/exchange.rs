@@ -118,7 +118,7 @@ impl Inner {
         let mut signer = Signer::new(caller).await?;
         let repeatable = call.repeat().is_repeatable();
         self.budget.deposit();
-        let deadline = self.clock.now() + self.deadline;
+        let deadline = crate::clock::later_by(self.clock.now(), self.deadline);
         let mut tried = Tried::default();
         let mut retries = 0;
         loop {
@@ -178,7 +178,7 @@ impl Inner {
                 return Err(self.finish(error));
             }
             let delay = self.retry.backoff(retries);
-            if self.clock.now() + delay >= deadline {
+            if crate::clock::later_by(self.clock.now(), delay) >= deadline {
                 tracing::warn!(error = %error, "no time left before the call's deadline for another attempt");
                 return Err(self.finish(error));
             }
