@@ -56,9 +56,7 @@ impl Clock for SystemClock {
 /// more ahead: "never" for every deadline and expiry the SDK computes.
 pub(crate) fn later_by(t: SystemTime, d: Duration) -> SystemTime {
     const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-    t.checked_add(d)
-        .or_else(|| t.checked_add(CENTURY))
-        .unwrap_or(t)
+    t.checked_add(d).or_else(|| t.checked_add(CENTURY)).unwrap_or(t)
 }
 
 /// The default clock as a [`SharedClock`].

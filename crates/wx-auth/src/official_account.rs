@@ -43,6 +43,9 @@ impl ApiCall for StableTokenBody<'_> {
     fn requirement(&self) -> Requirement {
         Requirement::Unchecked
     }
+    fn body_secrets(&self) -> [&str; 2] {
+        [self.secret, ""]
+    }
 }
 
 #[derive(Deserialize)]

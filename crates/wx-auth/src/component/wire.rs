@@ -10,6 +10,9 @@ use crate::transport::{ApiCall, CallBody, Repeat, Requirement};
 /// no permission set involved.
 macro_rules! component_call {
     ($body:ident, $path:expr, $out:ty, $repeat:expr) => {
+        component_call!($body, $path, $out, $repeat, |_b| ["", ""]);
+    };
+    ($body:ident, $path:expr, $out:ty, $repeat:expr, |$b:ident| $secrets:expr) => {
         impl ApiCall for $body<'_> {
             type Output = $out;
             fn path(&self) -> &'static str {
@@ -23,6 +26,10 @@ macro_rules! component_call {
             }
             fn requirement(&self) -> Requirement {
                 Requirement::Unchecked
+            }
+            fn body_secrets(&self) -> [&str; 2] {
+                let $b = self;
+                $secrets
             }
         }
     };
@@ -43,7 +50,8 @@ component_call!(
     ComponentTokenBody,
     COMPONENT_TOKEN_PATH,
     ComponentTokenResponse,
-    Repeat::Safe
+    Repeat::Safe,
+    |b| [b.component_appsecret, b.component_verify_ticket]
 );
 
 #[derive(Deserialize)]
@@ -81,7 +89,10 @@ pub(crate) struct QueryAuthBody<'a> {
 // Reads the authorization the code stands for; a code is exchanged twice anyway (redirect and
 // push), and a refresh token lost to an unanswered attempt is recovered through
 // api_get_authorizer_list.
-component_call!(QueryAuthBody, QUERY_AUTH_PATH, QueryAuthResponse, Repeat::Safe);
+component_call!(QueryAuthBody, QUERY_AUTH_PATH, QueryAuthResponse, Repeat::Safe, |b| [
+    b.authorization_code,
+    ""
+]);
 
 #[derive(Deserialize)]
 pub(crate) struct QueryAuthResponse {
@@ -138,7 +149,8 @@ component_call!(
     AuthorizerTokenBody,
     AUTHORIZER_TOKEN_PATH,
     AuthorizerTokenResponse,
-    Repeat::Safe
+    Repeat::Safe,
+    |b| [b.authorizer_refresh_token, ""]
 );
 
 #[derive(Deserialize)]
@@ -215,7 +227,10 @@ pub(crate) struct StartPushTicketBody<'a> {
 }
 
 // Asking again for the pushes to restart is harmless.
-component_call!(StartPushTicketBody, START_PUSH_TICKET_PATH, Empty, Repeat::Safe);
+component_call!(StartPushTicketBody, START_PUSH_TICKET_PATH, Empty, Repeat::Safe, |b| [
+    b.component_secret,
+    ""
+]);
 
 /// Responses that carry only the envelope.
 #[derive(Deserialize)]

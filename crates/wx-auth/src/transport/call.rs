@@ -148,6 +148,13 @@ pub trait ApiCall: Send + Sync {
 
     /// The permission sets the call needs from the account it is made as.
     fn requirement(&self) -> Requirement;
+
+    /// Secrets the body carries (an app secret, a verify ticket, a refresh token, an
+    /// authorization code), so that none of them, in any encoding, reaches an error message
+    /// even when WeChat echoes the request. Empty strings stand for "none" (the default).
+    fn body_secrets(&self) -> [&str; 2] {
+        ["", ""]
+    }
 }
 
 /// The common case: a `POST` of a JSON body to a fixed path, answered with `O`. For calls of

@@ -9,7 +9,7 @@ use tracing::Instrument;
 use super::call::{ApiCall, CallBody, CallMethod, QueryPairs};
 use super::credential::{Caller, Signer};
 use super::hosts::{Hosts, Tried};
-use super::response::{decode_answer, map_reqwest_error, read_body};
+use super::response::{Secrets, decode_answer, map_reqwest_error, read_body};
 use super::retry::{RetryBudget, RetryPolicy};
 use super::{CallReport, Exchange, TransportSettings};
 use crate::clock::SharedClock;
@@ -229,7 +229,8 @@ impl Inner {
         remaining: Duration,
     ) -> Result<C::Output, Failure> {
         let path = call.path();
-        let secret = signer.secret();
+        let secrets = Secrets::new(signer.secret(), call.body_secrets());
+        let secrets = &secrets;
         let base = &self.hosts.get(host).base;
         let mut url = base.clone();
         if self.hosts.get(host).prefix.is_empty() {
@@ -286,7 +287,7 @@ impl Inner {
         let response = request
             .send()
             .await
-            .map_err(|e| classify_send_error(&e, path, secret))?;
+            .map_err(|e| classify_send_error(&e, path, secrets))?;
         let status = response.status();
         if status.is_redirection() {
             return Err(Failure::Final(AuthError::Redirected {
@@ -302,7 +303,7 @@ impl Inner {
                 status: None,
             }));
         }
-        let bytes = read_body(response, path, self.max_response_bytes, secret)
+        let bytes = read_body(response, path, self.max_response_bytes, secrets)
             .await
             .map_err(|error| match error {
                 AuthError::BodyTooLarge { .. } => Failure::Final(error),
@@ -328,7 +329,7 @@ impl Inner {
                 Failure::Final(error)
             });
         }
-        decode_answer::<C::Output>(&bytes, path, secret).map_err(|error| {
+        decode_answer::<C::Output>(&bytes, path, secrets).map_err(|error| {
             if error.is_token_invalid() {
                 Failure::TokenRejected(error)
             } else if error.class().is_some_and(wx_invoice_types::ErrorClass::is_transient) {
@@ -344,8 +345,8 @@ impl Inner {
     }
 }
 
-fn classify_send_error(e: &reqwest::Error, path: &str, secret: Option<&str>) -> Failure {
-    let error = map_reqwest_error(e, path, secret);
+fn classify_send_error(e: &reqwest::Error, path: &str, secrets: &Secrets<'_>) -> Failure {
+    let error = map_reqwest_error(e, path, secrets);
     if e.is_connect() {
         Failure::NotSent(error)
     } else {

@@ -24,6 +24,7 @@ pub static CATALOGUE: &[ErrorCodeInfo] = &[
     entry(40078, "invalid card status", "card_id not usable: sandbox user not whitelisted, account lacks card permission, or the template was created moments ago", SetupMissing),
     entry(40125, "invalid appsecret", "The configured app secret is wrong", FixRequest),
     entry(40164, "invalid ip", "Caller IP is not in the account's IP whitelist", SetupMissing),
+    entry(41001, "access_token missing", "No access token was sent (an empty token is treated like a rejected one: dropped, fetched again, the call retried once)", RefreshToken),
     entry(41004, "appsecret missing", "No app secret was sent", FixRequest),
     entry(42001, "access_token expired", "The access token expired", RefreshToken),
     entry(45009, "reach max api daily quota limit", "Daily API quota of this API used up; it clears at midnight China time (clear_quota can reset it, 10 times a month)", Quota),
