@@ -25,6 +25,13 @@ fn validate_and_serialise(c: &mut Criterion) {
     c.bench_function("insert 20 items / serialise (to_vec)", |b| {
         b.iter(|| black_box(serde_json::to_vec(black_box(&request))));
     });
+    c.bench_function("insert 20 items / serialise (to_writer, pre-sized Vec)", |b| {
+        b.iter(|| {
+            let mut body = Vec::with_capacity(body_len.next_power_of_two());
+            serde_json::to_writer(&mut body, black_box(&request)).expect("serialises");
+            black_box(body)
+        });
+    });
     c.bench_function("insert 20 items / validate + serialise", |b| {
         b.iter(|| {
             let request = black_box(&request);
