@@ -9,6 +9,7 @@
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
 //! - [`transport`] is the shared HTTP layer (timeouts, size bound, `errcode` → [`AuthError`],
 //!   no secret ever in an error or a log line).
+//! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
 //!
 //! # Features
 //!
@@ -57,6 +58,7 @@ pub mod clock;
 mod component;
 pub mod crypto;
 mod error;
+pub mod guide;
 mod official_account;
 pub mod push;
 mod refresher;
