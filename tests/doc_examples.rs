@@ -264,7 +264,7 @@ fn links_between_pages_resolve_on_docs_rs_too() {
             .lines()
             .filter_map(|l| l.strip_prefix('['))
             .filter_map(|l| l.split_once("]: "))
-            .filter(|(_, target)| target.ends_with(".md"))
+            .filter(|(_, target)| Path::new(target).extension().is_some_and(|e| e == "md"))
             .map(|(label, _)| label)
             .collect();
         for site in sites {

@@ -25,7 +25,8 @@
 //! `https://api.weixin.qq.com` fail with [`AuthError::Network`].
 //!
 //! [`SecretString`] and [`ExposeSecret`] are re-exported (and the whole [`secrecy`] crate), as
-//! is [`reqwest`] for the builders' `http_client`.
+//! are [`reqwest`] for the builders' `http_client` and [`macro@async_trait`] for implementing
+//! [`TokenSource`] or [`TokenStore`] yourself.
 //!
 //! # Example
 //!
@@ -68,6 +69,9 @@ mod token;
 mod token_cache;
 pub mod transport;
 
+/// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under
+/// (`#[wx_auth::async_trait]`), re-exported so that implementing one needs no other crate.
+pub use async_trait::async_trait;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
     AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component, ComponentBuilder,
