@@ -1,8 +1,7 @@
-//! Issue 5, the merchant's side (M1–M5 with all six `setbizattr` actions, T1–T3) through the
-//! public API against the sandbox over loopback HTTP: the `wx_card` ticket and its cache, the
-//! authorization page, the simulated user's authorization, querying and rejecting it, the page
-//! settings, the title calls, and the permission checks (set 26, `scantitle` not for third
-//! parties).
+//! The merchant's authorization of an order (M1–M4) through the public API against the sandbox
+//! over loopback HTTP: the `wx_card` ticket and its cache, the authorization page, the
+//! simulated user's authorization, querying and rejecting it, and the permission check (set
+//! 26). The page settings and the title calls: `flow_merchant_settings.rs`.
 
 use std::sync::Arc;
 

@@ -1,5 +1,7 @@
-//! Issue 2 end to end: the insert call through the public API against the sandbox over
-//! loopback HTTP.
+//! The insert call end to end, through the public API against the sandbox over loopback HTTP:
+//! upload and insert, WeChat's own example body, validation and permission refusals with
+//! nothing sent, a revoked token refreshed once and the insert retried, a repeated order, fifty
+//! concurrent inserts on a cold cache sharing one refresh, and no secret in any error.
 
 use std::sync::Arc;
 

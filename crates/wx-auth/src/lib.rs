@@ -11,6 +11,7 @@
 //!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
 //!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
 //!   health, no redirects, no secret ever in an error or a log line).
+//! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
 //!
 //! # Features
 //!
@@ -26,7 +27,8 @@
 //! `https://api.weixin.qq.com` fail with [`AuthError::Network`].
 //!
 //! [`SecretString`] and [`ExposeSecret`] are re-exported (and the whole [`secrecy`] crate), as
-//! is [`reqwest`] for the builders' `http_client`.
+//! are [`reqwest`] for the builders' `http_client` and [`macro@async_trait`] for implementing
+//! [`TokenSource`] or [`TokenStore`] yourself.
 //!
 //! # Example
 //!
@@ -60,6 +62,7 @@ mod component;
 pub mod crypto;
 mod error;
 mod lifetime;
+pub mod guide;
 mod official_account;
 pub mod push;
 mod refresher;
@@ -69,6 +72,9 @@ mod token;
 mod token_cache;
 pub mod transport;
 
+/// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under
+/// (`#[wx_auth::async_trait]`), re-exported so that implementing one needs no other crate.
+pub use async_trait::async_trait;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
     AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,

@@ -18,6 +18,7 @@
 //! - [`validation`]: the error and warning types every `validate()` returns.
 //! - [`lenient`]: deserializers for numbers sent as strings and ids sent as numbers.
 //! - [`int_flag`]: 0/1 integers as `Option<bool>`.
+//! - [`guide`]: every known error code, its class and what to do about it.
 //!
 //! `validate()` methods check what the spec's §10 documents and report every problem at
 //! once; they never stop WeChat from being the final judge. Checking a valid request
@@ -65,6 +66,7 @@
 pub mod envelope;
 pub mod error_code;
 pub mod events;
+pub mod guide;
 pub mod ids;
 pub mod insert;
 pub mod int_flag;
