@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use wx_auth::reqwest;
 use wx_auth::{AccessToken, AuthError, CacheSettings, MemoryStore, TokenCache, TokenKey, TokenKind, TokenSource};
 use wx_invoice_api::InvoiceClient;
-use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceUserData};
+use wx_invoice_types::{BillingNo, Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData, OrderId};
 use wx_sandbox::Sandbox;
 
 /// A self-built platform's Official Account (its AppSecret lives in the token service only).
@@ -35,7 +35,9 @@ const ACCOUNT_SECRET: &str = "company-token-service-secret-0001";
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Tokens from the company's token service, cached in front of a [`TokenStore`](wx_auth::TokenStore).
-#[derive(Debug)]
+/// Cheap to clone (the client and the cache share their state), which the cache needs: it runs
+/// each fetch in a task of its own, so a caller that gives up never cancels it.
+#[derive(Debug, Clone)]
 struct CompanyTokens {
     http: reqwest::Client,
     /// Base URL of the token service.
@@ -88,7 +90,10 @@ impl CompanyTokens {
 #[wx_auth::async_trait]
 impl TokenSource for CompanyTokens {
     async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthError> {
-        self.cache.get(&Self::key(appid), || self.fetch(appid)).await
+        let (this, appid) = (self.clone(), appid.to_owned());
+        self.cache
+            .get(&Self::key(&appid), move || async move { this.fetch(&appid).await })
+            .await
     }
 
     async fn invalidate(&self, appid: &str, rejected: &AccessToken) -> Result<(), AuthError> {
@@ -143,12 +148,15 @@ async fn main() -> Result<(), BoxError> {
     // 40001, the source invalidates that token, the service replaces it, the insert is retried.
     sandbox.revoke_token(ACCOUNT);
     let now = i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs())?;
-    let data = InvoiceUserData::new("示例科技有限公司", "24440000000012345678", "", now, media).with_amounts(
-        Fen(10_600),
-        Fen(10_000),
-        Fen(600),
-    );
-    let request = InsertInvoiceRequest::new(format!("order-{now}"), "card-template", ACCOUNT, "", data);
+    let data = InvoiceUserData::digital(BillingNo::new("24440000000012345678"))
+        .with_title("示例科技有限公司")
+        .with_billing_time(now)
+        .with_pdf(media)
+        .with_amounts(Fen(10_000), Fen(600))
+        .with_item(InvoiceItem::new("技术服务费", Fen(10_000)));
+    let request = InsertInvoiceRequest::new(OrderId::new(format!("order-{now}")), data)
+        .with_card_id("card-template")
+        .with_appid(ACCOUNT);
     let out = client.insert(ACCOUNT, &request).await?;
     println!(
         "3. after a rejected token: invoice {} inserted; the service was told {} time(s), asked {} time(s)",

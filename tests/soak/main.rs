@@ -51,7 +51,7 @@ struct Report {
     replays: usize,
     refreshes: u64,
     lifetimes: u64,
-    seconds: f64,
+    elapsed: Duration,
 }
 
 async fn soak(inserts: usize, workers: usize) -> Report {
@@ -188,13 +188,14 @@ async fn soak(inserts: usize, workers: usize) -> Report {
         );
     }
 
-    report.seconds = started.elapsed().as_secs_f64();
+    report.elapsed = started.elapsed();
     report.refreshes = sandbox
         .count(AUTHORIZER_TOKEN_PATH)
         .saturating_sub(report.token_path_faults);
     // Each merchant's token is refreshed early, at half its lifetime.
-    let windows = (report.seconds / (TOKEN_TTL.as_secs_f64() / 2.0)).ceil() as u64 + 1;
-    report.lifetimes = windows * (1 + OTHERS.len() as u64);
+    let half_life = (TOKEN_TTL / 2).as_millis();
+    let windows = u64::try_from(report.elapsed.as_millis().div_ceil(half_life)).expect("small") + 1;
+    report.lifetimes = windows * (1 + u64::try_from(OTHERS.len()).expect("small"));
     println!("fault soak report: {report:#?}");
     println!("insert calls seen by the sandbox: {}", sandbox.count(INSERT_PATH));
 
@@ -204,9 +205,9 @@ async fn soak(inserts: usize, workers: usize) -> Report {
         report.inserts,
         "every insert ended"
     );
-    let per_lifetime = report.refreshes as f64 / report.lifetimes as f64;
+    let outages = u64::try_from(report.outages).expect("small");
     assert!(
-        per_lifetime <= 1.0 + report.outages as f64,
+        report.refreshes <= report.lifetimes * (1 + outages),
         "{} refreshes for {} token lifetimes with {} outages",
         report.refreshes,
         report.lifetimes,
