@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use crate::component::wire;
 use crate::error::AuthError;
 use crate::token::AccessToken;
-use crate::transport::response::decode_answer;
 use crate::transport::response::Secrets;
+use crate::transport::response::decode_answer;
 
 /// Decodes `body` as the answer of `path` into `T`, the errcode envelope first.
 pub fn answer<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, AuthError> {
@@ -24,13 +24,23 @@ pub fn token_answer(endpoint: u8, body: &[u8]) -> Result<(), AuthError> {
     match endpoint % 5 {
         0 => {
             let out: wire::ComponentTokenResponse = answer(body, wire::COMPONENT_TOKEN_PATH)?;
-            AccessToken::from_answer(out.component_access_token, out.expires_in, wire::COMPONENT_TOKEN_PATH, now)
-                .map(drop)
+            AccessToken::from_answer(
+                out.component_access_token,
+                out.expires_in,
+                wire::COMPONENT_TOKEN_PATH,
+                now,
+            )
+            .map(drop)
         }
         1 => {
             let out: wire::AuthorizerTokenResponse = answer(body, wire::AUTHORIZER_TOKEN_PATH)?;
-            AccessToken::from_answer(out.authorizer_access_token, out.expires_in, wire::AUTHORIZER_TOKEN_PATH, now)
-                .map(drop)
+            AccessToken::from_answer(
+                out.authorizer_access_token,
+                out.expires_in,
+                wire::AUTHORIZER_TOKEN_PATH,
+                now,
+            )
+            .map(drop)
         }
         2 => {
             let out: wire::QueryAuthResponse = answer(body, wire::QUERY_AUTH_PATH)?;
@@ -49,7 +59,10 @@ pub fn token_answer(endpoint: u8, body: &[u8]) -> Result<(), AuthError> {
         }
         _ => {
             let out: wire::AuthorizerListResponse = answer(body, wire::AUTHORIZER_LIST_PATH)?;
-            let _ = out.list.len().min(usize::try_from(out.total_count).unwrap_or(usize::MAX));
+            let _ = out
+                .list
+                .len()
+                .min(usize::try_from(out.total_count).unwrap_or(usize::MAX));
             Ok(())
         }
     }
