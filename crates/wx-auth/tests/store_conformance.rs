@@ -20,15 +20,40 @@ async fn conformance(store: &dyn TokenStore) {
     compare_and_delete_drops_only_the_rejected_token(store).await;
     authorizer_records_are_durable(store).await;
     rotation_is_compare_and_set(store).await;
+    record_writes_are_compare_and_set_on_the_version(store).await;
+    rotation_adds_one_to_the_version(store).await;
     authorizers_are_listed_per_component(store).await;
     verify_tickets_keep_the_newest(store).await;
     locks_are_exclusive_owner_checked_and_expire(store).await;
+    locks_are_extended_only_by_their_owner(store).await;
+    fenced_token_writes_need_the_lock(store).await;
+    lock_holders_are_reported_truthfully(store).await;
     namespaces_do_not_collide(store).await;
 }
 
 #[tokio::test]
 async fn memory_store_conforms() {
-    conformance(&MemoryStore::new()).await;
+    let store = MemoryStore::new();
+    conformance(&store).await;
+    reports_lock_holders(&store).await;
+}
+
+/// Our stores implement the optional `lock_holder`.
+async fn reports_lock_holders(store: &dyn TokenStore) {
+    let k = key("wxc_holder_reported", "wxm_1", TokenKind::AuthorizerAccessToken);
+    assert!(
+        store
+            .try_lock(&k, "owner-a", Duration::from_secs(10))
+            .await
+            .expect("lock")
+    );
+    let (owner, left) = store.lock_holder(&k).await.expect("holder").expect("reported");
+    assert_eq!(owner, "owner-a");
+    assert!(
+        left > Duration::from_secs(5) && left <= Duration::from_secs(10),
+        "{left:?}"
+    );
+    store.unlock(&k, "owner-a").await.expect("unlock");
 }
 
 #[cfg(feature = "redis")]
@@ -44,6 +69,7 @@ async fn redis_store_conforms() {
         .expect("connects to the test Redis")
         .with_prefix(prefix.as_str());
     conformance(&store).await;
+    reports_lock_holders(&store).await;
 }
 
 fn key(component: &str, appid: &str, kind: TokenKind) -> TokenKey {
@@ -453,4 +479,283 @@ async fn namespaces_do_not_collide(store: &dyn TokenStore) {
         .await
         .expect("put");
     assert!(store.get_token(&tricky_b).await.expect("get").is_none());
+}
+
+fn versioned(appid: &str, refresh: &str, version: u64) -> AuthorizerRecord {
+    let mut r = record(appid, refresh, Some(vec![8]));
+    r.version = version;
+    r
+}
+
+async fn stored_version(store: &dyn TokenStore, c: &str, appid: &str) -> (String, u64) {
+    let read = store.get_authorizer(c, appid).await.expect("get").expect("present");
+    (read.refresh_token.expose_secret().to_owned(), read.version)
+}
+
+async fn record_writes_are_compare_and_set_on_the_version(store: &dyn TokenStore) {
+    let c = "wxc_cas";
+    assert_eq!(AuthorizerRecord::new("x", SecretString::from("r"), None).version, 0);
+
+    // Absent: only `None` writes, and only a record with a version above 0.
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "r1", 1), Some(0))
+            .await
+            .expect("cas")
+    );
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "r1", 1), Some(1))
+            .await
+            .expect("cas")
+    );
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "r0", 0), None)
+            .await
+            .expect("cas")
+    );
+    assert!(
+        store.get_authorizer(c, "wxm_1").await.expect("get").is_none(),
+        "a refused CAS writes nothing"
+    );
+    assert!(
+        store
+            .put_authorizer_if(c, &versioned("wxm_1", "r1", 1), None)
+            .await
+            .expect("cas")
+    );
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("r1".to_owned(), 1));
+    assert_eq!(
+        store.list_authorizers(c).await.expect("list"),
+        ["wxm_1"],
+        "a CAS write is listed"
+    );
+
+    // Present: `None` is refused; the stored version must match, the new one must be above it.
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "rX", 2), None)
+            .await
+            .expect("cas")
+    );
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "rX", 1), Some(1))
+            .await
+            .expect("cas")
+    );
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "rX", 3), Some(2))
+            .await
+            .expect("cas")
+    );
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("r1".to_owned(), 1));
+    assert!(
+        store
+            .put_authorizer_if(c, &versioned("wxm_1", "r2", 2), Some(1))
+            .await
+            .expect("cas")
+    );
+    let read = store.get_authorizer(c, "wxm_1").await.expect("get").expect("present");
+    assert_eq!((read.refresh_token.expose_secret(), read.version), ("r2", 2));
+    assert_eq!(read.permission_sets, Some(vec![8]), "written as given");
+
+    // A copy read before that write is stale and can never replace it.
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "r1-stale", 2), Some(1))
+            .await
+            .expect("cas")
+    );
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("r2".to_owned(), 2));
+
+    // A version may jump ahead (a writer that merged several changes).
+    assert!(
+        store
+            .put_authorizer_if(c, &versioned("wxm_1", "r9", 9), Some(2))
+            .await
+            .expect("cas")
+    );
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("r9".to_owned(), 9));
+
+    // Racing writers from the same version: exactly one wins.
+    let racers: Vec<AuthorizerRecord> = (0..5).map(|i| versioned("wxm_1", &format!("race{i}"), 10)).collect();
+    let outcomes = tokio::join!(
+        store.put_authorizer_if(c, &racers[0], Some(9)),
+        store.put_authorizer_if(c, &racers[1], Some(9)),
+        store.put_authorizer_if(c, &racers[2], Some(9)),
+        store.put_authorizer_if(c, &racers[3], Some(9)),
+        store.put_authorizer_if(c, &racers[4], Some(9)),
+    );
+    let outcomes = [outcomes.0, outcomes.1, outcomes.2, outcomes.3, outcomes.4].map(|r| r.expect("cas"));
+    assert_eq!(outcomes.iter().filter(|won| **won).count(), 1, "{outcomes:?}");
+    let winner = outcomes.iter().position(|won| *won).expect("one winner");
+    assert_eq!(stored_version(store, c, "wxm_1").await, (format!("race{winner}"), 10));
+
+    // An unconditional put (a restored backup) is stored as given, version included, and a CAS
+    // against that version works.
+    store
+        .put_authorizer(c, &versioned("wxm_2", "restored", 0))
+        .await
+        .expect("put");
+    assert_eq!(stored_version(store, c, "wxm_2").await, ("restored".to_owned(), 0));
+    assert!(
+        store
+            .put_authorizer_if(c, &versioned("wxm_2", "after", 1), Some(0))
+            .await
+            .expect("cas")
+    );
+    assert_eq!(stored_version(store, c, "wxm_2").await, ("after".to_owned(), 1));
+}
+
+async fn rotation_adds_one_to_the_version(store: &dyn TokenStore) {
+    let c = "wxc_rotate_version";
+    let (r1, r2, r3) = (
+        SecretString::from("rv@@@1"),
+        SecretString::from("rv@@@2"),
+        SecretString::from("rv@@@3"),
+    );
+    store
+        .put_authorizer(c, &versioned("wxm_1", "rv@@@1", 5))
+        .await
+        .expect("put");
+    assert!(store.rotate_refresh_token(c, "wxm_1", &r1, &r2).await.expect("rotate"));
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("rv@@@2".to_owned(), 6));
+    assert!(!store.rotate_refresh_token(c, "wxm_1", &r1, &r3).await.expect("rotate"));
+    assert_eq!(
+        stored_version(store, c, "wxm_1").await,
+        ("rv@@@2".to_owned(), 6),
+        "a failed rotation keeps the version"
+    );
+
+    // A writer that read version 5 before the rotation is refused; one that read 6 is not.
+    assert!(
+        !store
+            .put_authorizer_if(c, &versioned("wxm_1", "rv@@@1", 6), Some(5))
+            .await
+            .expect("cas")
+    );
+    assert!(
+        store
+            .put_authorizer_if(c, &versioned("wxm_1", "rv@@@2", 7), Some(6))
+            .await
+            .expect("cas")
+    );
+    assert!(store.rotate_refresh_token(c, "wxm_1", &r2, &r3).await.expect("rotate"));
+    assert_eq!(stored_version(store, c, "wxm_1").await, ("rv@@@3".to_owned(), 8));
+}
+
+async fn locks_are_extended_only_by_their_owner(store: &dyn TokenStore) {
+    let k = key("wxc_extend", "wxm_1", TokenKind::AuthorizerAccessToken);
+    let short = Duration::from_millis(300);
+    let long = Duration::from_secs(10);
+
+    assert!(
+        !store.extend_lock(&k, "owner-a", long).await.expect("extend"),
+        "a free lock is not extended"
+    );
+    assert!(store.try_lock(&k, "owner-a", short).await.expect("lock"));
+    assert!(
+        !store.extend_lock(&k, "owner-b", long).await.expect("extend"),
+        "a non-owner cannot extend"
+    );
+    assert!(store.extend_lock(&k, "owner-a", long).await.expect("extend"));
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert!(
+        !store.try_lock(&k, "owner-b", long).await.expect("lock"),
+        "extended past its first TTL: still held"
+    );
+    store.unlock(&k, "owner-a").await.expect("unlock");
+    assert!(
+        !store.extend_lock(&k, "owner-a", long).await.expect("extend"),
+        "released: not revived"
+    );
+
+    // A lock that expired is not revived by its former holder.
+    assert!(store.try_lock(&k, "owner-c", short).await.expect("lock"));
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert!(!store.extend_lock(&k, "owner-c", long).await.expect("extend"));
+    assert!(
+        store.try_lock(&k, "owner-d", long).await.expect("lock"),
+        "free for the next one"
+    );
+    store.unlock(&k, "owner-d").await.expect("unlock");
+}
+
+async fn fenced_token_writes_need_the_lock(store: &dyn TokenStore) {
+    let k = key("wxc_fence", "wxm_1", TokenKind::AuthorizerAccessToken);
+    let token = AccessToken::new("fenced-1", Duration::from_secs(600));
+    let ttl = Duration::from_secs(10);
+
+    assert!(
+        !store.put_token_if_owner(&k, &token, "owner-a").await.expect("fenced"),
+        "no lock, no write"
+    );
+    assert!(store.get_token(&k).await.expect("get").is_none());
+
+    assert!(store.try_lock(&k, "owner-a", ttl).await.expect("lock"));
+    assert!(
+        !store.put_token_if_owner(&k, &token, "owner-b").await.expect("fenced"),
+        "a non-owner's write is refused"
+    );
+    assert!(store.get_token(&k).await.expect("get").is_none());
+    assert!(store.put_token_if_owner(&k, &token, "owner-a").await.expect("fenced"));
+    let read = store.get_token(&k).await.expect("get").expect("written");
+    assert_eq!(read, token);
+    assert!(millis_apart(read.expires_at(), token.expires_at()) < Duration::from_millis(1));
+    assert!(
+        !store.try_lock(&k, "owner-b", ttl).await.expect("lock"),
+        "a fenced write keeps the lock"
+    );
+
+    // An expired token is not cached, even by the holder.
+    let now = SystemTime::now();
+    let dead = AccessToken::with_times("dead", now - Duration::from_secs(60), now - Duration::from_secs(1));
+    let dead_key = key("wxc_fence", "wxm_dead", TokenKind::AuthorizerAccessToken);
+    assert!(store.try_lock(&dead_key, "owner-a", ttl).await.expect("lock"));
+    assert!(
+        store
+            .put_token_if_owner(&dead_key, &dead, "owner-a")
+            .await
+            .expect("fenced")
+    );
+    assert!(store.get_token(&dead_key).await.expect("get").is_none());
+    store.unlock(&dead_key, "owner-a").await.expect("unlock");
+
+    // The late writer: its lock expired and another process took it; its write is refused.
+    store.unlock(&k, "owner-a").await.expect("unlock");
+    assert!(
+        store
+            .try_lock(&k, "slow", Duration::from_millis(200))
+            .await
+            .expect("lock")
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert!(store.try_lock(&k, "fast", ttl).await.expect("lock"));
+    let fast = AccessToken::new("fenced-fast", Duration::from_secs(600));
+    assert!(store.put_token_if_owner(&k, &fast, "fast").await.expect("fenced"));
+    let stale = AccessToken::new("fenced-slow", Duration::from_secs(600));
+    assert!(!store.put_token_if_owner(&k, &stale, "slow").await.expect("fenced"));
+    assert_eq!(store.get_token(&k).await.expect("get"), Some(fast));
+    store.unlock(&k, "fast").await.expect("unlock");
+    assert!(
+        !store.put_token_if_owner(&k, &stale, "fast").await.expect("fenced"),
+        "released: no write"
+    );
+}
+
+async fn lock_holders_are_reported_truthfully(store: &dyn TokenStore) {
+    let k = key("wxc_holder", "wxm_1", TokenKind::AuthorizerAccessToken);
+    assert!(store.lock_holder(&k).await.expect("holder").is_none(), "free");
+    let ttl = Duration::from_secs(10);
+    assert!(store.try_lock(&k, "owner-a", ttl).await.expect("lock"));
+    // Reporting is optional (the default answers `None`); an answer must be right.
+    if let Some((owner, left)) = store.lock_holder(&k).await.expect("holder") {
+        assert_eq!(owner, "owner-a");
+        assert!(left <= ttl && left > Duration::from_secs(5), "{left:?}");
+    }
+    store.unlock(&k, "owner-a").await.expect("unlock");
+    assert!(store.lock_holder(&k).await.expect("holder").is_none(), "released");
 }

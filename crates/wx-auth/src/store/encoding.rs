@@ -75,6 +75,9 @@ struct StoredAuthorizer {
     permission_sets: Option<Vec<u32>>,
     status: StoredStatus,
     updated_at_ms: u64,
+    /// Absent in records written before versions existed: those read as version 0.
+    #[serde(default)]
+    version: u64,
 }
 
 /// Encodes a durable authorizer record.
@@ -88,6 +91,7 @@ pub fn encode_authorizer(record: &AuthorizerRecord) -> String {
             AuthorizerStatus::Revoked => StoredStatus::Revoked,
         },
         updated_at_ms: to_millis(record.updated_at),
+        version: record.version,
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -105,6 +109,7 @@ pub fn decode_authorizer(backend: &'static str, text: &str) -> Result<Authorizer
             StoredStatus::Revoked => AuthorizerStatus::Revoked,
         },
         updated_at: from_millis(stored.updated_at_ms),
+        version: stored.version,
     })
 }
 
@@ -153,11 +158,21 @@ mod tests {
     fn authorizer_round_trip() {
         let mut record = AuthorizerRecord::new("wxA", SecretString::from("refresh@@@x"), Some(vec![8, 26]));
         record.status = AuthorizerStatus::Revoked;
+        record.version = 41;
         let back = decode_authorizer("test", &encode_authorizer(&record)).expect("decodes");
+        assert_eq!(back.version, 41);
         assert_eq!(back.authorizer_appid, "wxA");
         assert_eq!(back.refresh_token.expose_secret(), "refresh@@@x");
         assert_eq!(back.permission_sets, Some(vec![8, 26]));
         assert_eq!(back.status, AuthorizerStatus::Revoked);
+    }
+
+    #[test]
+    fn records_written_before_versions_read_as_version_zero() {
+        let old = r#"{"authorizer_appid":"wxA","refresh_token":"r","permission_sets":null,"status":"authorized","updated_at_ms":1}"#;
+        let back = decode_authorizer("test", old).expect("decodes");
+        assert_eq!(back.version, 0);
+        assert!(encode_authorizer(&back).contains("\"version\":0"));
     }
 
     #[test]

@@ -101,6 +101,25 @@ impl TokenStore for MemoryStore {
         Ok(())
     }
 
+    async fn put_authorizer_if(
+        &self,
+        component_appid: &str,
+        record: &AuthorizerRecord,
+        expected: Option<u64>,
+    ) -> Result<bool, StoreError> {
+        if record.version <= expected.unwrap_or(0) {
+            return Ok(false);
+        }
+        let mut state = self.state();
+        let key = (component_appid.to_owned(), record.authorizer_appid.clone());
+        let stored = state.authorizers.get(&key).map(|r| r.version);
+        if stored != expected {
+            return Ok(false);
+        }
+        state.authorizers.insert(key, record.clone());
+        Ok(true)
+    }
+
     async fn rotate_refresh_token(
         &self,
         component_appid: &str,
@@ -114,6 +133,7 @@ impl TokenStore for MemoryStore {
             Some(record) if record.refresh_token.expose_secret() == previous.expose_secret() => {
                 record.refresh_token = next.clone();
                 record.updated_at = std::time::SystemTime::now();
+                record.version = record.version.saturating_add(1);
                 Ok(true)
             }
             _ => Ok(false),
@@ -147,7 +167,7 @@ impl TokenStore for MemoryStore {
         match state.locks.get(key) {
             Some((_, until)) if *until > now => Ok(false),
             _ => {
-                state.locks.insert(key.clone(), (owner.to_owned(), now + ttl));
+                state.locks.insert(key.clone(), (owner.to_owned(), deadline(now, ttl)));
                 Ok(true)
             }
         }
@@ -160,4 +180,44 @@ impl TokenStore for MemoryStore {
         }
         Ok(())
     }
+
+    async fn extend_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let now = Instant::now();
+        match state.locks.get_mut(key) {
+            Some((held_by, until)) if held_by == owner && *until > now => {
+                *until = deadline(now, ttl);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn put_token_if_owner(&self, key: &TokenKey, token: &AccessToken, owner: &str) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let held = state
+            .locks
+            .get(key)
+            .is_some_and(|(held_by, until)| held_by == owner && *until > Instant::now());
+        if held && !token.is_expired() {
+            state.tokens.insert(key.clone(), token.clone());
+        }
+        Ok(held)
+    }
+
+    async fn lock_holder(&self, key: &TokenKey) -> Result<Option<(String, Duration)>, StoreError> {
+        let now = Instant::now();
+        Ok(self
+            .state()
+            .locks
+            .get(key)
+            .filter(|(_, until)| *until > now)
+            .map(|(owner, until)| (owner.clone(), until.duration_since(now))))
+    }
+}
+
+/// `now + ttl`, saturating far in the future instead of overflowing for huge TTLs.
+fn deadline(now: Instant, ttl: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    now.checked_add(ttl.min(FAR)).unwrap_or(now + Duration::from_secs(3600))
 }

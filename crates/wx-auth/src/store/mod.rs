@@ -126,6 +126,11 @@ pub struct AuthorizerRecord {
     pub status: AuthorizerStatus,
     /// When this record was last written.
     pub updated_at: SystemTime,
+    /// A write counter: 0 for a record never stored; every write of a changed record carries a
+    /// higher number than the one it replaces ([`TokenStore::put_authorizer_if`] checks it,
+    /// [`TokenStore::rotate_refresh_token`] adds 1). When two copies of a record disagree, the
+    /// higher version is the newer one.
+    pub version: u64,
 }
 
 impl AuthorizerRecord {
@@ -141,6 +146,7 @@ impl AuthorizerRecord {
             permission_sets,
             status: AuthorizerStatus::Authorized,
             updated_at: SystemTime::now(),
+            version: 0,
         }
     }
 }
@@ -153,6 +159,7 @@ impl fmt::Debug for AuthorizerRecord {
             .field("permission_sets", &self.permission_sets)
             .field("status", &self.status)
             .field("updated_at", &self.updated_at)
+            .field("version", &self.version)
             .finish()
     }
 }
@@ -200,13 +207,26 @@ impl fmt::Debug for VerifyTicket {
 }
 
 /// A token store failed.
+///
+/// The kind tells callers what to do: [`is_unavailable`](Self::is_unavailable) (retry, fall back
+/// to the in-process cache), [`is_config`](Self::is_config) (fix the setting; retrying cannot
+/// help), [`is_not_replicated`](Self::is_not_replicated) (the write reached the primary but not
+/// enough replicas) — anything else is data the SDK cannot read.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{backend} token store {what}: {detail}")]
 pub struct StoreError {
     backend: &'static str,
     what: &'static str,
     detail: String,
-    unavailable: bool,
+    kind: StoreErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StoreErrorKind {
+    Unavailable,
+    Corrupt,
+    Config,
+    NotReplicated,
 }
 
 impl StoreError {
@@ -216,7 +236,7 @@ impl StoreError {
             backend,
             what: "is unavailable (callers fall back to the in-process cache)",
             detail: detail.to_string(),
-            unavailable: true,
+            kind: StoreErrorKind::Unavailable,
         }
     }
 
@@ -226,13 +246,49 @@ impl StoreError {
             backend,
             what: "holds a value this SDK cannot read (delete or repair the key)",
             detail: detail.to_string(),
-            unavailable: false,
+            kind: StoreErrorKind::Corrupt,
+        }
+    }
+
+    /// The store is set up wrongly (a malformed URL, a missing runtime): retrying cannot help.
+    pub fn config(backend: &'static str, detail: impl fmt::Display) -> Self {
+        Self {
+            backend,
+            what: "is misconfigured (fix the setting; retrying cannot help)",
+            detail: detail.to_string(),
+            kind: StoreErrorKind::Config,
+        }
+    }
+
+    /// A durable write reached the primary but fewer replicas than required acknowledged it in
+    /// time: it is stored, but a fail-over right now could lose it.
+    pub fn not_replicated(backend: &'static str, detail: impl fmt::Display) -> Self {
+        Self {
+            backend,
+            what: "stored a durable write on the primary only (a fail-over now could lose it)",
+            detail: detail.to_string(),
+            kind: StoreErrorKind::NotReplicated,
         }
     }
 
     /// Whether the backend was unreachable (as opposed to holding bad data).
     pub fn is_unavailable(&self) -> bool {
-        self.unavailable
+        self.kind == StoreErrorKind::Unavailable
+    }
+
+    /// Whether the store is misconfigured (a malformed URL, no runtime).
+    pub fn is_config(&self) -> bool {
+        self.kind == StoreErrorKind::Config
+    }
+
+    /// Whether a durable write was made on the primary but not acknowledged by enough replicas.
+    pub fn is_not_replicated(&self) -> bool {
+        self.kind == StoreErrorKind::NotReplicated
+    }
+
+    /// Whether the backend holds data this SDK cannot read.
+    pub fn is_corrupt(&self) -> bool {
+        self.kind == StoreErrorKind::Corrupt
     }
 }
 
@@ -241,7 +297,8 @@ impl StoreError {
 ///
 /// Implementations must be safe to share between tasks and (for shared backends) processes.
 /// Writes of durable data must be atomic: a reader sees the old record or the new one, never a
-/// record without a refresh token.
+/// record without a refresh token. `wx_auth::conformance` (feature `conformance`) checks an
+/// implementation against this whole contract in one call.
 #[async_trait]
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// A cached credential, if present (expired ones may be returned; callers check).
@@ -259,10 +316,25 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         component_appid: &str,
         authorizer_appid: &str,
     ) -> Result<Option<AuthorizerRecord>, StoreError>;
-    /// Writes (replaces) the durable record of an authorizer, atomically.
+    /// Writes (replaces) the durable record of an authorizer, atomically and unconditionally,
+    /// as given (its version included).
+    ///
+    /// For restoring backups and imports by tools. The SDK's own read-modify-write paths use
+    /// [`put_authorizer_if`](Self::put_authorizer_if), so that a stale copy never replaces a
+    /// newer record.
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError>;
+    /// Compare-and-set write of an authorizer record: writes `record` (as given, its version
+    /// included) only if the stored record's version equals `expected` (`None`: only if no record
+    /// is stored) and `record.version > expected.unwrap_or(0)`. Returns whether it wrote.
+    async fn put_authorizer_if(
+        &self,
+        component_appid: &str,
+        record: &AuthorizerRecord,
+        expected: Option<u64>,
+    ) -> Result<bool, StoreError>;
     /// Replaces the refresh token only if the stored one is still `previous` (compare-and-set);
-    /// returns whether it wrote. Used when WeChat rotates a refresh token.
+    /// returns whether it wrote. Used when WeChat rotates a refresh token. A successful rotation
+    /// also stamps `updated_at` and adds 1 to the record's version, in the same atomic step.
     async fn rotate_refresh_token(
         &self,
         component_appid: &str,
@@ -281,7 +353,24 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
     /// Tries to take the refresh lock of `key` for `ttl`, as `owner` (a random value). Returns
     /// whether this caller now holds it. A holder that dies loses the lock when `ttl` passes.
+    /// Locks taken through this method always expire; a lock found without an expiry (written by
+    /// hand or by a foreign tool) can have no live holder, so it is taken over as if free.
     async fn try_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError>;
     /// Releases the refresh lock of `key` if `owner` still holds it.
     async fn unlock(&self, key: &TokenKey, owner: &str) -> Result<(), StoreError>;
+    /// Extends the refresh lock of `key` to `ttl` from now if `owner` still holds it; returns
+    /// whether it did. A lock that has already expired is not revived.
+    async fn extend_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError>;
+    /// Writes `token` only while `owner` holds the refresh lock of `key` (a fenced write), in one
+    /// atomic step; returns whether it wrote, that is whether `owner` held the lock. A token that
+    /// has already expired is never cached (as with [`put_token`](Self::put_token)): the answer
+    /// is then still whether the lock was held.
+    async fn put_token_if_owner(&self, key: &TokenKey, token: &AccessToken, owner: &str) -> Result<bool, StoreError>;
+    /// Who holds the refresh lock of `key` and for how much longer, for operations tooling (the
+    /// owner is a random id, not a secret). `Duration::MAX` means the lock has no expiry (set by
+    /// hand; the next [`try_lock`](Self::try_lock) breaks it). Default: `Ok(None)`.
+    async fn lock_holder(&self, key: &TokenKey) -> Result<Option<(String, Duration)>, StoreError> {
+        let _ = key;
+        Ok(None)
+    }
 }

@@ -35,14 +35,36 @@ fn open_lazy(client: redis::Client) -> Result<ConnectionManager, StoreError> {
     ConnectionManager::new_lazy_with_config(client, config()).map_err(|e| from_redis("connect", &e))
 }
 
+/// What a connection URL must look like, for error messages.
+const EXPECTED_URL: &str =
+    "expected redis://[user[:password]@]host[:port][/db], rediss://… (TLS) or redis+unix:///path";
+
+/// The URL schemes a store accepts. Without one, the redis crate would read `host:port` as
+/// something else entirely (or not at all), so a missing scheme is refused up front.
+const SCHEMES: [&str; 4] = ["redis://", "rediss://", "redis+unix://", "unix://"];
+
+/// Checks that `url` names a scheme this store speaks, without quoting it (it may hold a
+/// password).
+pub(super) fn check_scheme(url: &str) -> Result<(), StoreError> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if SCHEMES.iter().any(|scheme| lower.starts_with(scheme)) {
+        Ok(())
+    } else {
+        Err(StoreError::config(
+            BACKEND,
+            format!("the connection URL has no redis:// scheme; {EXPECTED_URL}"),
+        ))
+    }
+}
+
 fn client(url: &str) -> Result<(redis::Client, String), StoreError> {
     require_tokio()?;
+    check_scheme(url)?;
     let client = redis::Client::open(url).map_err(|_| {
         // The parser's message may quote the URL, password included: say what is expected.
-        StoreError::unavailable(
+        StoreError::config(
             BACKEND,
-            "the connection URL is not a valid Redis URL; expected redis://[user[:password]@]host[:port][/db], \
-             rediss://… or redis+unix:///path",
+            format!("the connection URL is not a valid Redis URL; {EXPECTED_URL}"),
         )
     })?;
     let info = client.get_connection_info();
@@ -63,9 +85,9 @@ fn config() -> ConnectionManagerConfig {
 
 /// The connection manager spawns its reconnection task on Tokio: outside a runtime it would
 /// panic, so say so instead.
-fn require_tokio() -> Result<(), StoreError> {
+pub(super) fn require_tokio() -> Result<(), StoreError> {
     tokio::runtime::Handle::try_current().map(|_| ()).map_err(|_| {
-        StoreError::unavailable(
+        StoreError::config(
             BACKEND,
             "RedisStore must be created inside a Tokio runtime (e.g. under #[tokio::main])",
         )

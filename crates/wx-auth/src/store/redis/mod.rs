@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use redis::RedisResult;
 use redis::aio::ConnectionManager;
-use redis::{RedisResult, Value};
 use secrecy::{ExposeSecret, SecretString};
 
 use self::errors::{BACKEND, from_redis, timed_out};
@@ -171,6 +171,21 @@ impl RedisStore {
         self.run(op, redis::cmd("GET").arg(key).query_async(&mut conn)).await
     }
 
+    /// Adds an authorizer to its component's index (a set; adding twice is harmless).
+    async fn add_to_index(&self, component_appid: &str, authorizer_appid: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let _: i64 = self
+            .run(
+                "SADD authorizers",
+                redis::cmd("SADD")
+                    .arg(self.keys().authorizer_index(component_appid))
+                    .arg(authorizer_appid)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// `SET key value` without expiry (durable data; also clears any TTL the key had).
     async fn set_durable(&self, op: &'static str, key: &str, value: &str) -> Result<(), StoreError> {
         let mut conn = self.conn();
@@ -247,27 +262,63 @@ impl TokenStore for RedisStore {
         authorizer_appid: &str,
     ) -> Result<Option<AuthorizerRecord>, StoreError> {
         let key = self.keys().authorizer(component_appid, authorizer_appid);
-        self.get_text("GET authorizer", &key)
-            .await?
-            .map(|text| decode_authorizer(BACKEND, &text))
-            .transpose()
+        let Some(text) = self.get_text("GET authorizer", &key).await? else {
+            return Ok(None);
+        };
+        let record = decode_authorizer(BACKEND, &text)?;
+        // The record is written before the index entry: a writer that died in between left a
+        // record nobody lists. Reading it puts it back in the index (idempotent).
+        if let Err(e) = self.add_to_index(component_appid, authorizer_appid).await {
+            tracing::debug!(error = %e, "could not check the authorizer index entry; the next write repairs it");
+        }
+        Ok(Some(record))
     }
 
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
-        // One round trip, index first: if the connection drops in between, the index names an
-        // authorizer whose record is missing (read as "none"), never a record nobody can list.
-        // The record itself is one SET, so readers see the old record or the new one.
+        // Record first, then the index (another slot on Cluster): if the writer dies in between,
+        // the record exists but is not listed yet (repaired by the next read or write of it),
+        // never a listed merchant without a record. The record itself is one SET, so readers see
+        // the old record or the new one.
+        self.set_durable(
+            "SET authorizer",
+            &self.keys().authorizer(component_appid, &record.authorizer_appid),
+            &encode_authorizer(record),
+        )
+        .await?;
+        self.add_to_index(component_appid, &record.authorizer_appid).await
+    }
+
+    async fn put_authorizer_if(
+        &self,
+        component_appid: &str,
+        record: &AuthorizerRecord,
+        expected: Option<u64>,
+    ) -> Result<bool, StoreError> {
+        if record.version <= expected.unwrap_or(0) {
+            return Ok(false);
+        }
         let mut conn = self.conn();
-        let mut pipe = redis::pipe();
-        pipe.cmd("SADD")
-            .arg(self.keys().authorizer_index(component_appid))
-            .arg(&record.authorizer_appid)
-            .ignore()
-            .cmd("SET")
-            .arg(self.keys().authorizer(component_appid, &record.authorizer_appid))
-            .arg(encode_authorizer(record))
-            .ignore();
-        self.run("SET authorizer", pipe.exec_async(&mut conn)).await
+        let outcome: i64 = self
+            .run(
+                "compare-and-set authorizer",
+                scripts::PUT_AUTHORIZER_IF_VERSION
+                    .key(self.keys().authorizer(component_appid, &record.authorizer_appid))
+                    .arg(expected.map(|v| v.to_string()).unwrap_or_default())
+                    .arg(encode_authorizer(record))
+                    .invoke_async(&mut conn),
+            )
+            .await?;
+        match outcome {
+            1 => {
+                self.add_to_index(component_appid, &record.authorizer_appid).await?;
+                Ok(true)
+            }
+            -1 => Err(StoreError::corrupt(
+                BACKEND,
+                "compare-and-set authorizer: the stored record is not a JSON object",
+            )),
+            _ => Ok(false),
+        }
     }
 
     async fn rotate_refresh_token(
@@ -288,6 +339,9 @@ impl TokenStore for RedisStore {
             }
             record.refresh_token = next.clone();
             record.updated_at = SystemTime::now();
+            // The script writes only if the stored text is still exactly `text`, so this
+            // increment is atomic with the token swap.
+            record.version = record.version.saturating_add(1);
             let mut conn = self.conn();
             let outcome: i64 = self
                 .run(
@@ -301,7 +355,10 @@ impl TokenStore for RedisStore {
                 )
                 .await?;
             match outcome {
-                1 => return Ok(true),
+                1 => {
+                    self.add_to_index(component_appid, authorizer_appid).await?;
+                    return Ok(true);
+                }
                 2 => {} // another field changed meanwhile: read again
                 _ => return Ok(false),
             }
@@ -344,19 +401,20 @@ impl TokenStore for RedisStore {
 
     async fn try_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError> {
         let mut conn = self.conn();
-        let reply: Value = self
+        let outcome: i64 = self
             .run(
-                "SET NX lock",
-                redis::cmd("SET")
-                    .arg(self.keys().lock(key))
+                "take lock",
+                scripts::TRY_LOCK
+                    .key(self.keys().lock(key))
                     .arg(owner)
-                    .arg("NX")
-                    .arg("PX")
                     .arg(px_millis(ttl).max(1))
-                    .query_async(&mut conn),
+                    .invoke_async(&mut conn),
             )
             .await?;
-        Ok(!matches!(reply, Value::Nil))
+        if outcome == 2 {
+            tracing::warn!(key = %key, "took over a refresh lock that had no expiry (set by hand or by another tool)");
+        }
+        Ok(outcome != 0)
     }
 
     async fn unlock(&self, key: &TokenKey, owner: &str) -> Result<(), StoreError> {
@@ -371,5 +429,51 @@ impl TokenStore for RedisStore {
             )
             .await?;
         Ok(())
+    }
+
+    async fn extend_lock(&self, key: &TokenKey, owner: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let extended: i64 = self
+            .run(
+                "extend lock",
+                scripts::EXTEND_LOCK_IF_OWNER
+                    .key(self.keys().lock(key))
+                    .arg(owner)
+                    .arg(px_millis(ttl).max(1))
+                    .invoke_async(&mut conn),
+            )
+            .await?;
+        Ok(extended == 1)
+    }
+
+    async fn put_token_if_owner(&self, key: &TokenKey, token: &AccessToken, owner: &str) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let held: i64 = self
+            .run(
+                "fenced SET token",
+                scripts::PUT_TOKEN_IF_OWNER
+                    .key(self.keys().lock(key))
+                    .key(self.keys().token(key))
+                    .arg(owner)
+                    .arg(encode_token(token))
+                    .arg(px_millis(token.remaining()))
+                    .invoke_async(&mut conn),
+            )
+            .await?;
+        Ok(held == 1)
+    }
+
+    async fn lock_holder(&self, key: &TokenKey) -> Result<Option<(String, Duration)>, StoreError> {
+        let mut conn = self.conn();
+        let holder: Option<(String, i64)> = self
+            .run(
+                "read lock",
+                scripts::LOCK_HOLDER.key(self.keys().lock(key)).invoke_async(&mut conn),
+            )
+            .await?;
+        Ok(holder.map(|(owner, pttl)| {
+            let left = u64::try_from(pttl).map_or(Duration::MAX, Duration::from_millis);
+            (owner, left)
+        }))
     }
 }

@@ -1,6 +1,7 @@
 //! The Lua scripts that make compare-and-X operations atomic on the Redis server.
 //!
-//! Each script touches exactly one key (`KEYS[1]`), so it runs unchanged on Redis Cluster.
+//! Each script touches one key, or two keys with the same hash tag (a lock and its token), so
+//! it stays in one slot and runs unchanged on Redis Cluster.
 //! `redis::Script` sends `EVALSHA` and falls back to `EVAL` when the server does not know the
 //! script yet (after a restart or failover).
 
@@ -70,6 +71,106 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
+",
+    )
+});
+
+/// Writes an authorizer record (`ARGV[2]`, encoded in Rust) only if the stored record's version
+/// is `ARGV[1]`, or, with `ARGV[1]` empty, only if no record is stored.
+///
+/// The version is read from the stored text (`"version":N`; absent in records written before
+/// versions existed, which count as 0) rather than through `cjson`, whose numbers are doubles.
+/// Inside JSON text a `"` that is not a delimiter is always escaped, so the pattern can only match
+/// the top-level key. Returns 1 if it wrote, 0 if the version did not match, -1 if the stored
+/// value is not a JSON object (left alone for the caller to report).
+pub(crate) static PUT_AUTHORIZER_IF_VERSION: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r#"
+local current = redis.call('GET', KEYS[1])
+if not current then
+  if ARGV[1] == '' then
+    redis.call('SET', KEYS[1], ARGV[2])
+    return 1
+  end
+  return 0
+end
+if ARGV[1] == '' then
+  return 0
+end
+local ok, stored = pcall(cjson.decode, current)
+if not ok or type(stored) ~= 'table' then
+  return -1
+end
+local version = string.match(current, '"version"%s*:%s*(%d+)') or '0'
+version = string.gsub(version, '^0+(%d)', '%1')
+if version == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+"#,
+    )
+});
+
+/// Takes a refresh lock for `ARGV[1]` (the owner) with a TTL of `ARGV[2]` milliseconds.
+///
+/// Returns 1 if it took a free lock, 2 if it took over a lock that had no TTL (nothing this SDK
+/// writes: a lock set by hand or by a foreign tool, which would otherwise block every caller
+/// forever), 0 if another owner holds it.
+pub(crate) static TRY_LOCK: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 1
+end
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 2
+end
+return 0
+",
+    )
+});
+
+/// Sets the TTL of a lock to `ARGV[2]` milliseconds if `ARGV[1]` (the owner) still holds it.
+/// Returns 1 if it extended.
+pub(crate) static EXTEND_LOCK_IF_OWNER: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+",
+    )
+});
+
+/// A fenced token write: `KEYS[1]` is the lock, `KEYS[2]` the token (same hash tag, same slot).
+/// Writes `ARGV[2]` with a TTL of `ARGV[3]` milliseconds (0: already expired, not written) only
+/// if `ARGV[1]` (the owner) holds the lock. Returns 1 if the owner held it.
+pub(crate) static PUT_TOKEN_IF_OWNER: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+if tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+end
+return 1
+",
+    )
+});
+
+/// Who holds a lock and its remaining TTL in milliseconds (-1: none), or nil when it is free.
+pub(crate) static LOCK_HOLDER: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local owner = redis.call('GET', KEYS[1])
+if not owner then
+  return false
+end
+return {owner, redis.call('PTTL', KEYS[1])}
 ",
     )
 });
