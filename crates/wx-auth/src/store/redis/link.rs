@@ -117,12 +117,23 @@ struct Primary {
 }
 
 impl SentinelLink {
-    /// Asks Sentinel for the primary now and connects to it.
+    /// Asks Sentinel for the primary now and connects to it. Right after a fail-over Sentinel
+    /// can briefly name no valid primary: it asks again every 100 ms until `deadline`.
     pub(super) async fn open(
         mut sentinel: SentinelClient,
         config: redis::aio::ConnectionManagerConfig,
+        deadline: tokio::time::Instant,
     ) -> Result<(Self, String), RedisError> {
-        let client = sentinel.async_get_client().await?;
+        let client = loop {
+            match sentinel.async_get_client().await {
+                Ok(client) => break client,
+                Err(e) if tokio::time::Instant::now() + Duration::from_millis(100) < deadline => {
+                    tracing::debug!(error_kind = ?e.kind(), "Sentinel named no usable primary yet; asking again");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let addr = client.get_connection_info().addr().to_string();
         let conn = ConnectionManager::new_with_config(client, config).await?;
         let link = Self {

@@ -146,14 +146,15 @@ impl RedisStore {
     /// built (`redis::sentinel::SentinelClient`, server type master).
     pub async fn from_sentinel_client(client: redis::sentinel::SentinelClient) -> Result<Self, StoreError> {
         connect::require_tokio()?;
-        let opened = tokio::time::timeout(Self::CONNECT_TIMEOUT, SentinelLink::open(client, connect::config())).await;
-        match opened {
+        let op = "ask Sentinel for the primary";
+        let deadline = tokio::time::Instant::now() + Self::CONNECT_TIMEOUT;
+        match tokio::time::timeout_at(deadline, SentinelLink::open(client, connect::config(), deadline)).await {
             Ok(Ok((link, primary))) => Ok(Self::assemble(
                 Link::Sentinel(link),
                 Some(format!("sentinel primary {primary}")),
             )),
-            Ok(Err(e)) => Err(from_redis("ask Sentinel for the primary", &e)),
-            Err(_) => Err(timed_out("ask Sentinel for the primary", Self::CONNECT_TIMEOUT)),
+            Ok(Err(e)) => Err(from_redis(op, &e)),
+            Err(_) => Err(timed_out(op, Self::CONNECT_TIMEOUT)),
         }
     }
 
