@@ -111,7 +111,7 @@ async fn on_a_cluster_one_authorizers_keys_share_a_slot_and_the_store_survives_a
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     cluster.restart_all();
     let (key, token) = (merchant_key(), AccessToken::new("after", Duration::from_secs(60)));
-    let (_, took) = until_ok(Duration::from_secs(30), || store.put_token(&key, &token)).await;
+    let ((), took) = until_ok(Duration::from_secs(30), || store.put_token(&key, &token)).await;
     println!("cluster: the store answered {took:?} after the nodes were back");
     let read = store.get_token(&merchant_key()).await.expect("get").expect("present");
     assert_eq!(read.expose_secret(), "after");

@@ -7,8 +7,8 @@ use super::{Run, key, millis_apart};
 use crate::{AccessToken, TokenKind, TokenStore};
 
 pub(super) async fn locks_are_exclusive_owner_checked_and_expire(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_lock"), "wxm_1", TokenKind::AuthorizerAccessToken);
-    let other = key(&run.c("wxc_lock"), "wxm_2", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_lock"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let other = key(run.c("wxc_lock"), "wxm_2", TokenKind::AuthorizerAccessToken);
     let ttl = Duration::from_secs(10);
 
     assert!(store.try_lock(&k, "owner-a", ttl).await.expect("lock"));
@@ -44,7 +44,7 @@ pub(super) async fn locks_are_exclusive_owner_checked_and_expire(run: &Run, stor
     assert!(store.get_token(&k).await.expect("get").is_none());
 
     // A holder that dies loses the lock when its TTL passes.
-    let dead = key(&run.c("wxc_lock"), "wxm_dead", TokenKind::ComponentAccessToken);
+    let dead = key(run.c("wxc_lock"), "wxm_dead", TokenKind::ComponentAccessToken);
     assert!(
         store
             .try_lock(&dead, "dies", Duration::from_millis(200))
@@ -69,7 +69,7 @@ pub(super) async fn locks_are_exclusive_owner_checked_and_expire(run: &Run, stor
 }
 
 pub(super) async fn locks_are_extended_only_by_their_owner(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_extend"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_extend"), "wxm_1", TokenKind::AuthorizerAccessToken);
     let short = Duration::from_millis(300);
     let long = Duration::from_secs(10);
 
@@ -106,7 +106,7 @@ pub(super) async fn locks_are_extended_only_by_their_owner(run: &Run, store: &dy
 }
 
 pub(super) async fn fenced_token_writes_need_the_lock(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_fence"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_fence"), "wxm_1", TokenKind::AuthorizerAccessToken);
     let token = AccessToken::new("fenced-1", Duration::from_secs(600));
     let ttl = Duration::from_secs(10);
 
@@ -134,7 +134,7 @@ pub(super) async fn fenced_token_writes_need_the_lock(run: &Run, store: &dyn Tok
     // An expired token is not cached, even by the holder.
     let now = SystemTime::now();
     let dead = AccessToken::with_times("dead", now - Duration::from_secs(60), now - Duration::from_secs(1));
-    let dead_key = key(&run.c("wxc_fence"), "wxm_dead", TokenKind::AuthorizerAccessToken);
+    let dead_key = key(run.c("wxc_fence"), "wxm_dead", TokenKind::AuthorizerAccessToken);
     assert!(store.try_lock(&dead_key, "owner-a", ttl).await.expect("lock"));
     assert!(
         store
@@ -168,7 +168,7 @@ pub(super) async fn fenced_token_writes_need_the_lock(run: &Run, store: &dyn Tok
 }
 
 pub(super) async fn lock_holders_are_reported_truthfully(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_holder"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_holder"), "wxm_1", TokenKind::AuthorizerAccessToken);
     assert!(store.lock_holder(&k).await.expect("holder").is_none(), "free");
     let ttl = Duration::from_secs(10);
     assert!(store.try_lock(&k, "owner-a", ttl).await.expect("lock"));

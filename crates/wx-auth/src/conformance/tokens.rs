@@ -9,7 +9,7 @@ use crate::store::DIRECT_NAMESPACE;
 use crate::{AccessToken, TokenKind, TokenStore, VerifyTicket};
 
 pub(super) async fn tokens_round_trip_and_expire(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_tokens"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_tokens"), "wxm_1", TokenKind::AuthorizerAccessToken);
     assert!(
         store.get_token(&k).await.expect("get").is_none(),
         "a missing token reads as none"
@@ -28,11 +28,11 @@ pub(super) async fn tokens_round_trip_and_expire(run: &Run, store: &dyn TokenSto
     assert_eq!(store.get_token(&k).await.expect("get"), Some(second), "a put replaces");
 
     // Kinds of one account are separate entries.
-    let ticket_key = key(&run.c("wxc_tokens"), "wxm_1", TokenKind::WxCardTicket);
+    let ticket_key = key(run.c("wxc_tokens"), "wxm_1", TokenKind::WxCardTicket);
     assert!(store.get_token(&ticket_key).await.expect("get").is_none());
 
     // A short-lived token disappears once it expires.
-    let short_key = key(&run.c("wxc_tokens"), "wxm_short", TokenKind::AuthorizerAccessToken);
+    let short_key = key(run.c("wxc_tokens"), "wxm_short", TokenKind::AuthorizerAccessToken);
     store
         .put_token(&short_key, &AccessToken::new("short", Duration::from_millis(300)))
         .await
@@ -47,7 +47,7 @@ pub(super) async fn tokens_round_trip_and_expire(run: &Run, store: &dyn TokenSto
     // A token that is already expired is never handed out.
     let now = SystemTime::now();
     let dead = AccessToken::with_times("dead", now - Duration::from_secs(7200), now - Duration::from_secs(1));
-    let dead_key = key(&run.c("wxc_tokens"), "wxm_dead", TokenKind::AuthorizerAccessToken);
+    let dead_key = key(run.c("wxc_tokens"), "wxm_dead", TokenKind::AuthorizerAccessToken);
     store
         .put_token(&dead_key, &dead)
         .await
@@ -56,7 +56,7 @@ pub(super) async fn tokens_round_trip_and_expire(run: &Run, store: &dyn TokenSto
 }
 
 pub(super) async fn compare_and_delete_drops_only_the_rejected_token(run: &Run, store: &dyn TokenStore) {
-    let k = key(&run.c("wxc_cad"), "wxm_1", TokenKind::AuthorizerAccessToken);
+    let k = key(run.c("wxc_cad"), "wxm_1", TokenKind::AuthorizerAccessToken);
     let old = AccessToken::new("old-token", Duration::from_secs(7200));
     let newer = AccessToken::new("newer-token", Duration::from_secs(7200));
 
@@ -165,8 +165,8 @@ pub(super) async fn namespaces_do_not_collide(run: &Run, store: &dyn TokenStore)
     store.unlock(&k2, "b").await.expect("unlock");
 
     // Appids that only differ in where a separator falls are different keys.
-    let tricky_a = key(&run.c("wxc_ns:x"), "y", TokenKind::AccessToken);
-    let tricky_b = key(&run.c("wxc_ns"), "x:y", TokenKind::AccessToken);
+    let tricky_a = key(run.c("wxc_ns:x"), "y", TokenKind::AccessToken);
+    let tricky_b = key(run.c("wxc_ns"), "x:y", TokenKind::AccessToken);
     store
         .put_token(&tricky_a, &AccessToken::new("a", Duration::from_secs(600)))
         .await

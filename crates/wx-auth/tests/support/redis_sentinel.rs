@@ -141,8 +141,7 @@ fn sentinel_replicas(url: &str) -> usize {
         .arg("replicas")
         .arg(MASTER_NAME)
         .query::<Vec<redis::Value>>(&mut conn)
-        .map(|r| r.len())
-        .unwrap_or(0)
+        .map_or(0, |r| r.len())
 }
 
 fn wait_for(within: Duration, what: &str, mut done: impl FnMut() -> bool) {

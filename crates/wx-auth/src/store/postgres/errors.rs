@@ -12,7 +12,7 @@ pub(super) const BACKEND: &str = "postgres";
 pub(super) fn from_sqlx(op: &'static str, e: &sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            let code = db.code().map(std::borrow::Cow::into_owned).unwrap_or_default();
             match code.as_str() {
                 // undefined_table, undefined_column, invalid_schema_name
                 "42P01" | "42703" | "3F000" => StoreError::config(
