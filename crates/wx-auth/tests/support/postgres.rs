@@ -172,21 +172,41 @@ fn throwaway_server() -> String {
         ],
     );
     let admin = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(async {
-        let pool = PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&admin)
-            .await
-            .expect("throwaway PostgreSQL answers");
-        sqlx::query("CREATE DATABASE test")
-            .execute(&pool)
-            .await
-            .expect("CREATE DATABASE test");
-    });
+    // This may run inside a test's runtime: create the database from a thread of its own.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async {
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .connect(&admin)
+                .await
+                .expect("throwaway PostgreSQL answers");
+            sqlx::query("CREATE DATABASE test")
+                .execute(&pool)
+                .await
+                .expect("CREATE DATABASE test");
+        });
+    })
+    .join()
+    .expect("the database is created");
+    // The server outlives no test process: a watchdog stops it and removes its files once this
+    // process is gone (statics are never dropped, so nothing else would).
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {run_as}{pg_ctl} -D {data_s} stop -m immediate; rm -rf {dir}",
+        pid = std::process::id(),
+        run_as = if as_root { "runuser -u postgres -- " } else { "" },
+        pg_ctl = pg_ctl.display(),
+        dir = dir.display(),
+    );
+    let _ = Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
     format!("postgres://postgres@127.0.0.1:{port}/test")
 }
 
