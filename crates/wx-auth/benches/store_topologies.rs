@@ -35,7 +35,7 @@ fn key() -> TokenKey {
 }
 
 /// Benchmarks `get_token` on `store` and a bare `GET` of the same key on `raw`.
-fn lookups<C>(c: &mut Criterion, rt: &tokio::runtime::Runtime, topology: &str, store: &RedisStore, raw: C)
+fn lookups<C>(c: &mut Criterion, rt: &tokio::runtime::Runtime, topology: &str, store: &RedisStore, raw: &C)
 where
     C: ConnectionLike + Clone + Send + 'static,
 {
@@ -45,7 +45,7 @@ where
     let k = key();
     c.bench_function(&format!("{topology} / bare GET"), |b| {
         b.to_async(rt).iter(|| {
-            let mut conn = raw.clone();
+            let mut conn: C = raw.clone();
             let raw_key = raw_key.clone();
             async move {
                 let v: Option<String> = redis::cmd("GET")
@@ -84,7 +84,7 @@ fn topologies(c: &mut Criterion) {
             .await
             .expect("connect")
     });
-    lookups(c, &rt, "node", &node, raw);
+    lookups(c, &rt, "node", &node, &raw);
 
     // A 3-master cluster: the bare GET goes through the same kind of cluster connection.
     let cluster = TestCluster::start();
@@ -93,7 +93,7 @@ fn topologies(c: &mut Criterion) {
         .block_on(RedisStore::connect_cluster(&TestCluster::url_refs(&urls)))
         .expect("cluster");
     let raw = rt.block_on(cluster.raw());
-    lookups(c, &rt, "cluster", &on_cluster, raw);
+    lookups(c, &rt, "cluster", &on_cluster, &raw);
 
     // Sentinel: the bare GET goes straight to the primary.
     let group = TestSentinel::start();
@@ -107,7 +107,7 @@ fn topologies(c: &mut Criterion) {
             .await
             .expect("connect")
     });
-    lookups(c, &rt, "sentinel", &on_sentinel, raw);
+    lookups(c, &rt, "sentinel", &on_sentinel, &raw);
 
     // Durable writes on the Sentinel primary, which has one replica: with and without WAIT 1.
     let durable = on_sentinel.clone().with_durable_writes(DurableWrites::new(1));
