@@ -118,6 +118,81 @@ async fn on_a_cluster_one_authorizers_keys_share_a_slot_and_the_store_survives_a
 }
 
 #[tokio::test]
+async fn on_a_cluster_a_moved_slot_is_followed_without_an_error() {
+    let cluster = TestCluster::start();
+    let urls = cluster.urls();
+    let store = RedisStore::connect_cluster(&TestCluster::url_refs(&urls))
+        .await
+        .expect("connects");
+    let p = store.prefix().to_owned();
+    let k = merchant_key();
+    store
+        .put_token(&k, &AccessToken::new("before-move", Duration::from_secs(600)))
+        .await
+        .expect("put");
+    store
+        .put_authorizer(
+            COMPONENT,
+            &AuthorizerRecord::new(MERCHANT, SecretString::from("r1"), None),
+        )
+        .await
+        .expect("put");
+
+    // Reshard: the authorizer's slot moves to another master behind the store's back.
+    let (from, to) = cluster.move_slot_of(&format!("{p}:{{{COMPONENT}:{MERCHANT}}}:authorizer"));
+    assert_ne!(from, to);
+
+    // Reads, scripts and writes follow the MOVED answers without surfacing an error.
+    assert_eq!(
+        store
+            .get_token(&k)
+            .await
+            .expect("get after the move")
+            .expect("migrated")
+            .expose_secret(),
+        "before-move"
+    );
+    assert!(
+        store
+            .rotate_refresh_token(
+                COMPONENT,
+                MERCHANT,
+                &SecretString::from("r1"),
+                &SecretString::from("r2")
+            )
+            .await
+            .expect("rotate after the move")
+    );
+    assert!(
+        store
+            .try_lock(&k, "me", Duration::from_secs(5))
+            .await
+            .expect("lock after the move")
+    );
+    let fenced = AccessToken::new("after-move", Duration::from_secs(600));
+    assert!(
+        store
+            .put_token_if_owner(&k, &fenced, "me")
+            .await
+            .expect("fenced write after the move")
+    );
+    let mut raw = redis::Client::open(support::redis::url_for(to))
+        .expect("url")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("the new owner answers");
+    let on_new_owner: Option<String> = redis::cmd("GET")
+        .arg(format!("{p}:{{{COMPONENT}:{MERCHANT}}}:authorizer"))
+        .query_async(&mut raw)
+        .await
+        .expect("GET on the new owner");
+    assert!(
+        on_new_owner.is_some_and(|r| r.contains("\"r2\"")),
+        "the rotation landed on the new owner"
+    );
+}
+
+#[tokio::test]
 async fn through_sentinel_a_fail_over_moves_the_store_to_the_promoted_replica_and_keeps_durable_writes() {
     let mut group = TestSentinel::start();
     let store = RedisStore::connect_sentinel(&[&group.sentinel_url()], MASTER_NAME)

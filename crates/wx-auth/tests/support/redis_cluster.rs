@@ -127,6 +127,87 @@ impl TestCluster {
     }
 }
 
+impl TestCluster {
+    /// Moves the slot of `key` (with its keys) to another master, the way a resharding does:
+    /// `SETSLOT IMPORTING/MIGRATING`, `MIGRATE` of each key, then `SETSLOT NODE` on every node.
+    /// Clients that still route by the old slot map get `MOVED` (or `ASK` mid-move). Returns
+    /// the ports of the old and the new owner.
+    pub fn move_slot_of(&self, key: &str) -> (u16, u16) {
+        let conn = |port: u16| {
+            redis::Client::open(url_for(port))
+                .expect("url")
+                .get_connection_with_timeout(Duration::from_secs(1))
+                .expect("node answers")
+        };
+        let mut any = conn(self.ports[0]);
+        let slot: u16 = redis::cmd("CLUSTER")
+            .arg("KEYSLOT")
+            .arg(key)
+            .query(&mut any)
+            .expect("KEYSLOT");
+        let ids: Vec<String> = self
+            .ports
+            .iter()
+            .map(|p| redis::cmd("CLUSTER").arg("MYID").query(&mut conn(*p)).expect("MYID"))
+            .collect();
+        let owner = self
+            .ports
+            .iter()
+            .position(|p| {
+                let n: i64 = redis::cmd("CLUSTER")
+                    .arg("COUNTKEYSINSLOT")
+                    .arg(slot)
+                    .query(&mut conn(*p))
+                    .unwrap_or(0);
+                let mine: String = redis::cmd("CLUSTER").arg("NODES").query(&mut conn(*p)).expect("NODES");
+                n > 0 || mine.lines().any(|l| l.contains("myself") && owns(l, slot))
+            })
+            .expect("one node owns the slot");
+        let target = (owner + 1) % self.ports.len();
+        let (from, to) = (self.ports[owner], self.ports[target]);
+        let (mut src, mut dst) = (conn(from), conn(to));
+        let _: () = redis::cmd("CLUSTER")
+            .arg(&["SETSLOT", &slot.to_string(), "IMPORTING", &ids[owner]])
+            .query(&mut dst)
+            .expect("IMPORTING");
+        let _: () = redis::cmd("CLUSTER")
+            .arg(&["SETSLOT", &slot.to_string(), "MIGRATING", &ids[target]])
+            .query(&mut src)
+            .expect("MIGRATING");
+        loop {
+            let keys: Vec<String> = redis::cmd("CLUSTER")
+                .arg("GETKEYSINSLOT")
+                .arg(slot)
+                .arg(100)
+                .query(&mut src)
+                .expect("GETKEYSINSLOT");
+            if keys.is_empty() {
+                break;
+            }
+            let _: () = redis::cmd("MIGRATE")
+                .arg(&["127.0.0.1", &to.to_string(), "", "0", "5000", "KEYS"])
+                .arg(&keys)
+                .query(&mut src)
+                .expect("MIGRATE");
+        }
+        for port in &self.ports {
+            let _: () = redis::cmd("CLUSTER")
+                .arg(&["SETSLOT", &slot.to_string(), "NODE", &ids[target]])
+                .query(&mut conn(*port))
+                .expect("SETSLOT NODE");
+        }
+        (from, to)
+    }
+}
+
+/// Whether a `CLUSTER NODES` line lists `slot` among its slot ranges.
+fn owns(line: &str, slot: u16) -> bool {
+    line.split(' ').skip(8).any(|range| match range.split_once('-') {
+        Some((a, b)) => a.parse::<u16>().is_ok_and(|a| a <= slot) && b.parse::<u16>().is_ok_and(|b| slot <= b),
+        None => range.parse::<u16>() == Ok(slot),
+    })
+}
+
 impl Drop for TestCluster {
     fn drop(&mut self) {
         self.stop_all();
