@@ -66,6 +66,10 @@ async fn redis_store_conforms_on_a_three_master_cluster() {
         .expect("connects to the test cluster");
     conformance::check(&store).await;
     reports_lock_holders(&store).await;
+    // Durable writes send each script with its WAIT in one pipeline, which must reach the node
+    // of the script's key (the cluster has no replicas, so it waits for none).
+    let pipelined = store.with_durable_writes(wx_auth::DurableWrites::new(0).fail_when_unreplicated());
+    conformance::check_durable(&pipelined).await;
 }
 
 #[tokio::test]
