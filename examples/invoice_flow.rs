@@ -19,12 +19,12 @@ use std::error::Error;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
-use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource};
+use wx_auth::{Component, ComponentConfig, MemoryStore, SecretString, TokenSource};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_types::{
-    AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InsertInvoiceRequest,
-    InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, ReimburseStatus,
+    AuthField, AuthSource, AuthUrlType, BillingNo, BizField, Contact, CreateCardRequest, Fen, GetAuthUrlRequest,
+    InsertInvoiceRequest, InsertInvoiceResponse, InvoiceCardRef, InvoiceItem, InvoiceUserData, OrderId,
+    ReimburseStatus, UserField,
 };
 use wx_sandbox::{Sandbox, SandboxEvent, UserAuthorization};
 
@@ -60,12 +60,10 @@ async fn main() -> Result<()> {
         .s_pappid()
         .ok_or("seturl answered an invoice_url without s_pappid")?;
     println!("[platform]   seturl → s_pappid {s_pappid}");
-    let template = CreateCardRequest::new(
-        "深圳示例科技有限公司",
-        "增值税电子普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/example-logo/0",
-        "示例科技",
-    );
+    let template = CreateCardRequest::new("深圳示例科技有限公司")
+        .with_invoice_type("增值税电子普通发票")
+        .with_logo_url("http://mmbiz.qpic.cn/mmbiz/example-logo/0")
+        .with_title("示例科技");
     let card_id = platform.create_card(&template).await?;
     println!("[platform]   createcard → card_id {card_id}");
 
@@ -81,6 +79,21 @@ async fn main() -> Result<()> {
         "[merchant]   setbizattr set_contact → {:?}",
         merchant.get_contact().await?
     );
+    // A type-1 page (the user picks the title) also needs the page's title fields.
+    merchant
+        .set_auth_field(AuthField {
+            user_field: UserField {
+                show_title: Some(true),
+                ..UserField::default()
+            },
+            biz_field: BizField {
+                show_title: Some(true),
+                show_tax_no: Some(true),
+                ..BizField::default()
+            },
+        })
+        .await?;
+    println!("[merchant]   setbizattr set_auth_field → personal and company titles");
 
     // Per order: the wx_card ticket (cached), then the authorization page.
     let ticket = merchant.wx_card_ticket().await?;
@@ -92,7 +105,7 @@ async fn main() -> Result<()> {
     let page = merchant
         .auth_url(&GetAuthUrlRequest {
             s_pappid: s_pappid.clone(),
-            order_id: order_id.clone(),
+            order_id: order_id.clone().into(),
             money: Fen(10_600),
             timestamp: now()?,
             source: AuthSource::Web,
@@ -154,7 +167,7 @@ async fn main() -> Result<()> {
     merchant
         .auth_url(&GetAuthUrlRequest {
             s_pappid: s_pappid.clone(),
-            order_id: second_order.clone(),
+            order_id: second_order.clone().into(),
             money: Fen(10_600),
             timestamp: now()?,
             source: AuthSource::App,
@@ -224,10 +237,15 @@ async fn issue(
 ) -> Result<InsertInvoiceResponse> {
     let platform = client.platform(PLATFORM);
     let s_media_id = platform.upload_pdf("invoice.pdf", sample_pdf()).await?;
-    let data = InvoiceUserData::new(title, billing_no, "", now()?, s_media_id)
-        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-        .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
-    let request = InsertInvoiceRequest::new(order_id, card_id, MERCHANT, "", data);
+    let data = InvoiceUserData::digital(BillingNo::new(billing_no))
+        .with_title(title)
+        .with_billing_time(now()?)
+        .with_pdf(s_media_id)
+        .with_amounts(Fen(10_000), Fen(600))
+        .with_item(InvoiceItem::new("技术服务费", Fen(10_000)));
+    let request = InsertInvoiceRequest::new(OrderId::new(order_id), data)
+        .with_card_id(card_id)
+        .with_appid(MERCHANT);
     Ok(platform.insert(&request).await?)
 }
 

@@ -7,10 +7,9 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
-use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource, TokenStore};
+use wx_auth::{Component, ComponentConfig, MemoryStore, SecretString, TokenSource, TokenStore};
 use wx_invoice_api::InvoiceClient;
-use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData};
+use wx_invoice_types::{BillingNo, Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData, OrderId};
 use wx_sandbox::Sandbox;
 
 /// The invoicing platform's Official Account, which authorized our third-party platform.
@@ -71,16 +70,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 8. Insert the invoice card into the user's WeChat card wallet.
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let data = InvoiceUserData::new(
-        "示例科技有限公司",
-        "24440000000012345678",
-        "",
-        i64::try_from(now)?,
-        s_media_id,
-    )
-    .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-    .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
-    let request = InsertInvoiceRequest::new(format!("order-{now}"), "pjZ8Yt-quickstart-card", MERCHANT, "", data);
+    let data = InvoiceUserData::digital(BillingNo::new("24440000000012345678"))
+        .with_title("示例科技有限公司")
+        .with_billing_time(i64::try_from(now)?)
+        .with_pdf(s_media_id)
+        .with_amounts(Fen(10_000), Fen(600)) // excluding tax, tax; fee = their sum
+        .with_item(InvoiceItem::new("技术服务费", Fen(10_000)));
+    let request = InsertInvoiceRequest::new(OrderId::new(format!("order-{now}")), data)
+        .with_card_id("pjZ8Yt-quickstart-card")
+        .with_appid(MERCHANT);
     let out = client.insert(PLATFORM_OA, &request).await?;
     println!("6. invoice inserted: card code {} for openid {}", out.code, out.openid);
     Ok(())

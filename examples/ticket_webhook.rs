@@ -21,9 +21,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use secrecy::SecretString;
 use wx_auth::push::PushQuery;
-use wx_auth::{AuthError, Component, ComponentConfig, MemoryStore, TokenSource as _};
+use wx_auth::{AuthError, Component, ComponentConfig, MemoryStore, SecretString, TokenSource as _};
 use wx_invoice_types::InvoiceEvent;
 
 /// What the endpoints share: the platform, and (for the demo and tests) the invoice events

@@ -1,4 +1,4 @@
-//! Issue 3 end to end: the sandbox pushes signed, encrypted messages over loopback HTTP to the
+//! Pushes end to end: the sandbox pushes signed, encrypted messages over loopback HTTP to the
 //! webhook of `examples/ticket_webhook.rs`, and the SDK acts on them.
 
 #[path = "../examples/ticket_webhook.rs"]
@@ -86,6 +86,11 @@ async fn pushes_drive_ticket_authorization_and_revocation() {
         })
         .await
         .expect("contact");
+    client
+        .merchant(PLATFORM_OA)
+        .set_auth_field(wx_invoice_types::AuthField::default())
+        .await
+        .expect("auth field (a type-1 page needs it)");
     let auth = wx_invoice_types::GetAuthUrlRequest {
         s_pappid: s_pappid.clone(),
         order_id: "push-order-2".into(),

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use wx_auth::MemoryStore;
 use wx_invoice_api::InvoiceError;
-use wx_invoice_types::{AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InvoiceCardRef};
+use wx_invoice_types::{
+    AuthField, AuthSource, AuthUrlType, Contact, CreateCardRequest, Fen, GetAuthUrlRequest, InvoiceCardRef,
+};
 use wx_sandbox::{CardStatus, Sandbox, UserAuthorization};
 
 use crate::{MERCHANT, PLATFORM_OA, Platform, insert_request, now};
@@ -42,12 +44,10 @@ pub struct Issued {
 
 /// The template every flow test creates.
 pub fn template() -> CreateCardRequest {
-    CreateCardRequest::new(
-        "深圳示例科技有限公司",
-        "增值税电子普通发票",
-        "http://mmbiz.qpic.cn/mmbiz/sample-logo/0",
-        "示例科技",
-    )
+    CreateCardRequest::new("深圳示例科技有限公司")
+        .with_invoice_type("增值税电子普通发票")
+        .with_logo_url("http://mmbiz.qpic.cn/mmbiz/sample-logo/0")
+        .with_title("示例科技")
 }
 
 /// The merchant contact every flow test sets.
@@ -187,14 +187,16 @@ impl MerchantSide {
         Self { p, s_pappid }
     }
 
-    /// The same, with the merchant's contact already set (needed by getauthurl).
+    /// The same, with the merchant's contact and authorization-page fields already set (a
+    /// type-1 getauthurl needs both).
     pub async fn with_contact() -> Self {
         let m = Self::start().await;
-        m.p.client
-            .merchant(MERCHANT)
-            .set_contact(contact())
+        let merchant = m.p.client.merchant(MERCHANT);
+        merchant.set_contact(contact()).await.expect("set_contact");
+        merchant
+            .set_auth_field(AuthField::default())
             .await
-            .expect("set_contact");
+            .expect("set_auth_field");
         m
     }
 

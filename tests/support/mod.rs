@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use secrecy::SecretString;
 use wx_auth::{AuthorizerTokens, Component, ComponentConfig, MemoryStore, TokenSource, TokenStore};
 use wx_invoice_api::InvoiceClient;
-use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData};
+use wx_invoice_types::{BillingNo, Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData, OrderId};
 use wx_sandbox::Sandbox;
 
 pub mod flow;
@@ -113,10 +113,15 @@ pub fn now() -> i64 {
 
 /// A valid 数电 insert request for `order_id` with the given media id.
 pub fn insert_request(order_id: &str, s_media_id: &str) -> InsertInvoiceRequest {
-    let data = InvoiceUserData::new("示例科技有限公司", digits20(order_id), "", now(), s_media_id)
-        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-        .with_items(vec![InvoiceItem::new("技术服务费", Fen(10_000))]);
-    InsertInvoiceRequest::new(order_id, "pjZ8Yt-e2e-card", MERCHANT, "", data)
+    let data = InvoiceUserData::digital(BillingNo::new(digits20(order_id)))
+        .with_title("示例科技有限公司")
+        .with_billing_time(now())
+        .with_pdf(s_media_id)
+        .with_amounts(Fen(10_000), Fen(600))
+        .with_item(InvoiceItem::new("技术服务费", Fen(10_000)));
+    InsertInvoiceRequest::new(OrderId::new(order_id), data)
+        .with_card_id("pjZ8Yt-e2e-card")
+        .with_appid(MERCHANT)
 }
 
 /// A 20-digit invoice number derived from `seed` (distinct seeds give distinct numbers).

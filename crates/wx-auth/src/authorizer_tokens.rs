@@ -32,9 +32,13 @@ impl AuthorizerTokens {
 impl TokenSource for AuthorizerTokens {
     async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthError> {
         let key = self.component.authorizer_token_key(appid);
+        let (component, appid) = (self.component.clone(), appid.to_owned());
         self.component
             .cache()
-            .get(&key, || self.component.refresh_authorizer_token(appid))
+            .get(
+                &key,
+                move || async move { component.refresh_authorizer_token(&appid).await },
+            )
             .await
     }
 
@@ -51,6 +55,7 @@ impl TokenSource for AuthorizerTokens {
                 .component
                 .load_record(appid)
                 .await?
+                .map(std::sync::Arc::new)
                 .ok_or_else(|| AuthError::UnknownAuthorizer {
                     appid: appid.to_owned(),
                 })?,
@@ -60,8 +65,8 @@ impl TokenSource for AuthorizerTokens {
                 appid: appid.to_owned(),
             });
         }
-        match record.permission_sets {
-            Some(sets) => Ok(Some(sets)),
+        match &record.permission_sets {
+            Some(sets) => Ok(Some(sets.clone())),
             None => Ok(Some(self.component.authorizer_info(appid).await?.permission_sets)),
         }
     }

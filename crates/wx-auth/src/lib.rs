@@ -9,14 +9,34 @@
 //! - [`Component`] is a third-party platform: verify ticket, component token, merchant
 //!   authorization, authorizer tokens.
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
-//! - [`transport`] is the shared HTTP layer (timeouts, size bound, `errcode` → [`AuthError`],
-//!   no secret ever in an error or a log line).
+//! - [`transport`] is the shared HTTP layer: every WeChat call is an
+//!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
+//!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
+//!   health, no redirects, no secret ever in an error or a log line).
+//! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
+//!
+//! # Features
+//!
+//! | feature | default | what it enables |
+//! |---|---|---|
+//! | `redis` | yes | `RedisStore`, the token store a fleet shares |
+//! | `rustls` | yes | HTTPS to WeChat through rustls and the webpki root certificates |
+//! | `native-tls` | no | HTTPS through the platform's TLS library and certificate store |
+//!
+//! Pick one TLS feature (`default-features = false, features = ["native-tls"]` for the
+//! platform's). With neither, the transport speaks plain HTTP only — enough for a sandbox or
+//! a TLS-terminating proxy, or pass your own client to `http_client` — and calls to
+//! `https://api.weixin.qq.com` fail with [`AuthError::Network`].
+//!
+//! [`SecretString`] and [`ExposeSecret`] are re-exported (and the whole [`secrecy`] crate), as
+//! are [`reqwest`] for the builders' `http_client` and [`macro@async_trait`] for implementing
+//! [`TokenSource`] or [`TokenStore`] yourself.
 //!
 //! # Example
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use secrecy::SecretString;
+//! use wx_auth::SecretString;
 //! use wx_auth::{Component, ComponentConfig, MemoryStore, TokenSource, TokenStore};
 //!
 //! # async fn run() -> Result<(), wx_auth::AuthError> {
@@ -35,6 +55,7 @@
 //! # let _ = token; Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorizer_tokens;
 mod builder_setters;
@@ -44,6 +65,8 @@ mod component;
 pub mod conformance;
 pub mod crypto;
 mod error;
+pub mod guide;
+mod lifetime;
 mod official_account;
 pub mod push;
 mod refresher;
@@ -53,14 +76,25 @@ mod token;
 mod token_cache;
 pub mod transport;
 
+/// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under
+/// (`#[wx_auth::async_trait]`), re-exported so that implementing one needs no other crate.
+pub use async_trait::async_trait;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
-    AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component, ComponentBuilder,
-    ComponentConfig, PreAuthCode,
+    AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,
+    ComponentBuilder, ComponentConfig, Durability, PreAuthCode,
 };
 pub use error::AuthError;
+pub use lifetime::Lifetime;
 pub use official_account::{OfficialAccountTokens, OfficialAccountTokensBuilder};
-pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle};
+pub use refresher::{RefreshJob, RefreshReport, Refresher, RefresherHandle, RefresherSummary};
+/// The HTTP client this crate calls WeChat with, re-exported for the builders' `http_client`
+/// setters (a client of this same `reqwest` version).
+pub use reqwest;
+/// The secret-holding types of this API (`ComponentConfig`'s fields, refresh tokens, tickets),
+/// re-exported so that building a configuration needs no direct dependency on `secrecy`.
+pub use secrecy;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use source::{StaticToken, TokenSource};
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
@@ -71,6 +105,7 @@ pub use store::{
 pub use store::{DurableWrites, RedisStore};
 pub use token::AccessToken;
 pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
+pub use transport::RetryPolicy;
 
 /// Permission-set ids (`funcscope_category.id`) the invoice APIs need.
 pub mod permissions {

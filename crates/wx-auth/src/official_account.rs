@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,7 +15,7 @@ use crate::source::TokenSource;
 use crate::store::{DIRECT_NAMESPACE, MemoryStore, TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::{CacheSettings, TokenCache};
-use crate::transport::{Credential, JsonCall, Transport, TransportSettings};
+use crate::transport::{ApiCall, CallBody, Credential, Repeat, Requirement, Transport, TransportSettings};
 
 const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
 
@@ -28,10 +27,31 @@ struct StableTokenBody<'a> {
     force_refresh: bool,
 }
 
+/// A token fetch: safe to repeat (`stable_token` hands out the same token until it expires; a
+/// forced refresh keeps the previous one valid for a while).
+impl ApiCall for StableTokenBody<'_> {
+    type Output = StableTokenResponse;
+    fn path(&self) -> &'static str {
+        STABLE_TOKEN_PATH
+    }
+    fn body(&self) -> Result<CallBody, serde_json::Error> {
+        CallBody::json(self)
+    }
+    fn repeat(&self) -> Repeat {
+        Repeat::Safe
+    }
+    fn requirement(&self) -> Requirement {
+        Requirement::Unchecked
+    }
+    fn body_secrets(&self) -> [&str; 2] {
+        [self.secret, ""]
+    }
+}
+
 #[derive(Deserialize)]
 struct StableTokenResponse {
     access_token: String,
-    expires_in: u64,
+    expires_in: crate::Lifetime,
 }
 
 /// A [`TokenSource`] for accounts that call WeChat with their own appid and AppSecret.
@@ -154,18 +174,19 @@ impl OfficialAccountTokens {
             secret: secret.expose_secret(),
             force_refresh,
         };
-        let call = JsonCall::<_, StableTokenResponse>::new(STABLE_TOKEN_PATH, &body).idempotent();
-        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        let resp = self.inner.transport.send(&body, Credential::None).await?;
         tracing::info!(
             appid,
             force_refresh,
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "fetched a stable access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.access_token,
-            Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            STABLE_TOKEN_PATH,
+            self.inner.transport.clock().now(),
+        )
     }
 }
 
@@ -178,10 +199,15 @@ impl TokenSource for OfficialAccountTokens {
             .get(appid)
             .ok_or_else(|| AuthError::UnknownAccount {
                 appid: appid.to_owned(),
-            })?;
+            })?
+            .clone();
+        let (this, account) = (self.clone(), appid.to_owned());
         self.inner
             .cache
-            .get(&Self::key(appid), || self.fetch(appid, secret))
+            .get(
+                &Self::key(appid),
+                move || async move { this.fetch(&account, &secret).await },
+            )
             .await
     }
 

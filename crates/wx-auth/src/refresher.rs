@@ -53,14 +53,38 @@ pub struct RefreshReport {
 #[derive(Debug)]
 pub struct RefresherHandle {
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    task: JoinHandle<RefresherSummary>,
+}
+
+/// What a refresher did over its whole run, returned by [`RefresherHandle::stop`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RefresherSummary {
+    /// Rounds started.
+    pub rounds: u64,
+    /// Rounds in which at least one credential could not be refreshed (each failure was
+    /// logged at `warn`).
+    pub rounds_with_failures: u64,
+    /// Rounds that panicked (each logged at `error`); the refresher went on with the next one.
+    pub panicked_rounds: u64,
 }
 
 impl RefresherHandle {
-    /// Stops the refresher and waits for it to finish.
-    pub async fn stop(self) {
+    /// Stops the refresher, waits for it to finish and says what it did.
+    pub async fn stop(self) -> RefresherSummary {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        match self.task.await {
+            Ok(summary) => summary,
+            Err(e) => {
+                tracing::error!(error = %e, "the refresher task ended abnormally");
+                RefresherSummary::default()
+            }
+        }
+    }
+
+    /// Whether the refresher task is still running.
+    pub fn is_running(&self) -> bool {
+        !self.task.is_finished()
     }
 }
 
@@ -98,7 +122,9 @@ impl Refresher {
 
     fn ahead(&self) -> Duration {
         let jitter = rand::rng().random_range(0..=self.period.as_millis().min(u128::from(u32::MAX)));
-        self.margin + self.period + Duration::from_millis(u64::try_from(jitter).unwrap_or(0))
+        self.margin
+            .saturating_add(self.period)
+            .saturating_add(Duration::from_millis(u64::try_from(jitter).unwrap_or(0)))
     }
 
     /// Runs one round: the component token, each authorized merchant's token, then the jobs.
@@ -127,10 +153,13 @@ impl Refresher {
             }
             report.checked += 1;
             let key = self.component.authorizer_token_key(&appid);
+            let (component, authorizer) = (self.component.clone(), appid.clone());
             let refreshed = self
                 .component
                 .cache()
-                .refresh_ahead(&key, self.ahead(), || self.component.refresh_authorizer_token(&appid))
+                .refresh_ahead(&key, self.ahead(), move || async move {
+                    component.refresh_authorizer_token(&authorizer).await
+                })
                 .await;
             if let Err(e) = refreshed {
                 tracing::warn!(authorizer_appid = %appid, error = %e, "refresher: authorizer token");
@@ -152,14 +181,28 @@ impl Refresher {
 
     /// Spawns the refresher on the current tokio runtime; it runs a round immediately, then
     /// once per period, until stopped.
+    ///
+    /// Each round runs as a task of its own: a round that fails is logged and a round that
+    /// panics (a bug in a [`RefreshJob`], say) is logged at `error` — either way the next round
+    /// runs on time, and [`RefresherHandle::stop`] reports the counts.
     pub fn spawn(self) -> RefresherHandle {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
+            let mut summary = RefresherSummary::default();
             loop {
-                self.run_once().await;
+                summary.rounds += 1;
+                let round = self.clone();
+                match tokio::spawn(async move { round.run_once().await }).await {
+                    Ok(report) if !report.failed.is_empty() => summary.rounds_with_failures += 1,
+                    Ok(_) => {}
+                    Err(e) => {
+                        summary.panicked_rounds += 1;
+                        tracing::error!(error = %e, "refresher round panicked; the next round runs as scheduled");
+                    }
+                }
                 tokio::select! {
                     () = tokio::time::sleep(self.period) => {}
-                    _ = stopped.changed() => return,
+                    _ = stopped.changed() => return summary,
                 }
             }
         });

@@ -5,6 +5,12 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::error::AuthError;
+use crate::lifetime::Lifetime;
+
+/// "For ever" for a credential, still far from `SystemTime`'s limits.
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// A WeChat credential (an `access_token`, `component_access_token`, `authorizer_access_token`
 /// or a `wx_card` ticket) together with when it was issued and when it expires.
 ///
@@ -21,10 +27,37 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// A token issued now that WeChat says lives for `expires_in`.
+    /// A token issued now that WeChat says lives for `expires_in`. A lifetime beyond what
+    /// `SystemTime` can represent is treated as "a century" instead of overflowing.
     pub fn new(value: impl Into<String>, expires_in: Duration) -> Self {
-        let now = SystemTime::now();
-        Self::with_times(value, now, now + expires_in)
+        Self::issued_at_time(value, SystemTime::now(), expires_in)
+    }
+
+    /// A token issued at `now` (as read from a [`Clock`](crate::clock::Clock)) that lives for
+    /// `expires_in`.
+    pub fn issued_at_time(value: impl Into<String>, now: SystemTime, expires_in: Duration) -> Self {
+        let expires_at = now
+            .checked_add(expires_in.min(CENTURY))
+            .unwrap_or_else(|| now.checked_add(CENTURY).unwrap_or(now));
+        Self::with_times(value, now, expires_at)
+    }
+
+    /// A token a token endpoint at `path` just answered, checked: an empty value or an
+    /// implausible lifetime is refused (see [`Lifetime`]) so nothing unusable is cached.
+    pub fn from_answer(
+        value: impl Into<String>,
+        expires_in: Lifetime,
+        path: &str,
+        now: SystemTime,
+    ) -> Result<Self, AuthError> {
+        let value = value.into();
+        if value.trim().is_empty() {
+            return Err(AuthError::Decode {
+                path: path.to_owned(),
+                detail: "the token in the answer is empty; no credential was cached".into(),
+            });
+        }
+        Ok(Self::issued_at_time(value, now, expires_in.checked(path)?))
     }
 
     /// A token with explicit issue and expiry times (used by stores that read a token back).
@@ -38,9 +71,7 @@ impl AccessToken {
 
     /// A token that never expires in practice (for [`StaticToken`](crate::StaticToken)).
     pub fn non_expiring(value: impl Into<String>) -> Self {
-        let now = SystemTime::now();
-        // A century is "forever" for a credential and still far from SystemTime's limits.
-        Self::with_times(value, now, now + Duration::from_secs(100 * 365 * 24 * 3600))
+        Self::issued_at_time(value, SystemTime::now(), CENTURY)
     }
 
     /// The secret value. Call this only to put it on the wire.
@@ -60,9 +91,12 @@ impl AccessToken {
 
     /// Time left until expiry, zero if already expired.
     pub fn remaining(&self) -> Duration {
-        self.expires_at
-            .duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO)
+        self.remaining_at(SystemTime::now())
+    }
+
+    /// Time left at `now` until expiry, zero if already expired.
+    pub fn remaining_at(&self, now: SystemTime) -> Duration {
+        self.expires_at.duration_since(now).unwrap_or(Duration::ZERO)
     }
 
     /// Whether the token should be refreshed now, given an early-refresh `margin`.
@@ -71,17 +105,27 @@ impl AccessToken {
     /// short life (as the sandbox can) is still used for a while instead of being refreshed on
     /// every call.
     pub fn needs_refresh(&self, margin: Duration) -> bool {
+        self.needs_refresh_at(SystemTime::now(), margin)
+    }
+
+    /// [`needs_refresh`](Self::needs_refresh) at `now`.
+    pub fn needs_refresh_at(&self, now: SystemTime, margin: Duration) -> bool {
         let lifetime = self.expires_at.duration_since(self.issued_at).unwrap_or(Duration::ZERO);
         let margin = margin.min(lifetime / 2);
         match self.expires_at.checked_sub(margin) {
-            Some(refresh_at) => SystemTime::now() >= refresh_at,
+            Some(refresh_at) => now >= refresh_at,
             None => true,
         }
     }
 
     /// Whether the token has expired outright.
     pub fn is_expired(&self) -> bool {
-        SystemTime::now() >= self.expires_at
+        self.is_expired_at(SystemTime::now())
+    }
+
+    /// Whether the token has expired at `now`.
+    pub fn is_expired_at(&self, now: SystemTime) -> bool {
+        now >= self.expires_at
     }
 }
 
@@ -129,6 +173,25 @@ mod tests {
         let expired = AccessToken::with_times("d", now - Duration::from_secs(100), now - Duration::from_secs(1));
         assert!(expired.is_expired());
         assert!(expired.needs_refresh(Duration::ZERO));
+    }
+
+    #[test]
+    fn any_lifetime_is_safe() {
+        let forever = AccessToken::new("a", Duration::MAX);
+        assert!(!forever.is_expired());
+        assert!(!forever.needs_refresh(Duration::MAX));
+        let far = AccessToken::issued_at_time("b", SystemTime::UNIX_EPOCH, Duration::MAX);
+        assert!(far.expires_at() > SystemTime::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn answers_with_empty_tokens_or_bad_lifetimes_are_refused() {
+        let now = SystemTime::now();
+        let e = AccessToken::from_answer("  ", Lifetime::from_secs(7200), "/t", now).expect_err("empty");
+        assert!(e.to_string().contains("empty"), "{e}");
+        assert!(AccessToken::from_answer("tok", Lifetime::from_secs(0), "/t", now).is_err());
+        let clamped = AccessToken::from_answer("tok", Lifetime::from_secs(i128::MAX), "/t", now).expect("clamped");
+        assert_eq!(clamped.remaining_at(now), Lifetime::MAX);
     }
 
     #[test]

@@ -35,7 +35,12 @@ fn element<'a>(xml: &'a str, name: &str) -> &'a str {
 
 /// Encrypts `plaintext` as WeChat would push it: the envelope body and the URL query.
 fn push(c: &Component, plaintext: &str) -> (PushQuery, String) {
-    let (timestamp, nonce) = ("1700000000", "1357924680");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        .to_string();
+    let (timestamp, nonce) = (now.as_str(), "1357924680");
     let reply = c.msg_crypt().encrypt(plaintext, timestamp, nonce).expect("encrypts");
     let encrypt = element(&reply, "Encrypt");
     let body = format!("<xml><AppId><![CDATA[{APPID}]]></AppId><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>");

@@ -11,29 +11,53 @@
 //! `upload_pdf`, `get_pdf`, `update_status`). [`permission`] lists which permission set each
 //! call needs from a third-party platform's authorizer; a missing one is refused before sending.
 //!
+//! The [`guide`] walks through each role's calls in flow order ([`guide::platform`],
+//! [`guide::merchant`], [`guide::reimburser`]) with the errors each can meet.
+//!
+//! # Features
+//!
+//! Each one turns on the [`wx_auth`] feature of the same name:
+//!
+//! | feature | default | what it enables |
+//! |---|---|---|
+//! | `redis` | yes | `wx_auth::RedisStore`, the token store a fleet shares |
+//! | `rustls` | yes | HTTPS to WeChat through rustls |
+//! | `native-tls` | no | HTTPS through the platform's TLS library |
+//!
+//! Without Redis and with the platform's TLS:
+//! `wx-invoice-api = { version = "0.1", default-features = false, features = ["native-tls"] }`.
+//!
 //! # Example
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use wx_auth::{StaticToken, TokenSource};
 //! use wx_invoice_api::InvoiceClient;
-//! use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceUserData};
+//! use wx_invoice_types::{BillingCode, BillingNo, Fen, InsertInvoiceRequest, InvoiceUserData, OrderId};
 //!
 //! # async fn run(pdf: Vec<u8>) -> Result<(), wx_invoice_api::InvoiceError> {
 //! let tokens: Arc<dyn TokenSource> = Arc::new(StaticToken::new("token-from-your-service"));
 //! let client = InvoiceClient::builder(tokens).build()?;
 //! let media = client.upload_pdf("wxPLATFORM", "invoice.pdf", pdf).await?;
-//! let data = InvoiceUserData::new("Buyer Ltd", "12345678", "1234567890", 1_700_000_000, media)
-//!     .with_amounts(Fen(10_600), Fen(10_000), Fen(600));
-//! let request = InsertInvoiceRequest::new("order-1", "card-template-id", "wxMERCHANT", "", data);
+//! let data = InvoiceUserData::tax_control(BillingCode::new("1234567890"), BillingNo::new("12345678"))
+//!     .with_title("Buyer Ltd")
+//!     .with_billing_time(1_700_000_000)
+//!     .with_pdf(media)
+//!     .with_amounts(Fen(10_000), Fen(600)); // excluding tax, tax; fee = their sum
+//! let request = InsertInvoiceRequest::new(OrderId::new("order-1"), data)
+//!     .with_card_id("card-template-id")
+//!     .with_appid("wxMERCHANT"); // nonce_str left empty: filled with a random one
 //! let out = client.insert("wxPLATFORM", &request).await?;
 //! println!("card code {} for {}", out.code, out.openid);
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod calls;
 mod client;
 mod error;
+pub mod guide;
 mod merchant;
 pub mod permission;
 mod platform;

@@ -1,4 +1,7 @@
 //! The `errcode`/`errmsg` envelope every WeChat response carries, and the empty request body.
+//!
+//! [`ApiStatus`] is what WeChat sends, so it is `#[non_exhaustive]`; [`EmptyBody`] is the
+//! literal `{}` a caller sends and stays a plain struct.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +18,7 @@ use crate::lenient;
 /// assert_eq!(status.info().map(|i| i.name), Some("order_id repeated, please check order_id"));
 /// ```
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ApiStatus {
     /// `0` on success.
     #[serde(default, deserialize_with = "lenient::i64_or_numeric_string")]

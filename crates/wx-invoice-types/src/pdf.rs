@@ -1,4 +1,7 @@
 //! Invoice PDFs: `platform/setpdf` (spec P3) and `platform/getpdf` (P4).
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 use serde::{Deserialize, Serialize};
 
@@ -6,6 +9,7 @@ use crate::lenient;
 
 /// Response of the multipart upload `card/invoice/platform/setpdf`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetPdfResponse {
     /// Handle of the uploaded PDF, valid 3 days; use it as `s_pdf_media_id` /
     /// `s_trip_pdf_media_id`. Read from a JSON string or number, kept as text.
@@ -37,6 +41,7 @@ impl GetPdfRequest {
 
 /// Response of `card/invoice/platform/getpdf`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetPdfResponse {
     /// Temporary download URL (valid about 2 hours).
     pub pdf_url: String,

@@ -1,4 +1,7 @@
 //! Reimbursement status of an invoice card (spec §8.1) and `platform/updatestatus` (P6).
+//!
+//! [`ReimburseStatus`] is `#[non_exhaustive]` (WeChat may add states; unknown ones are kept in
+//! `Other`); the request body [`UpdateStatusRequest`] stays exhaustive, so a literal builds it.
 
 use std::fmt;
 

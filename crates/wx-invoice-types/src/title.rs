@@ -1,5 +1,8 @@
 //! Invoice-title (抬头) calls (spec T1–T3): save a title into the user's WeChat, the
 //! merchant's select-title page, and parsing a scanned title QR code.
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +70,7 @@ pub struct GetSelectTitleUrlRequest {
 
 /// Response of `getusertitleurl` and `getselecttitleurl`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TitleUrlResponse {
     /// Link (or QR content) to give the user.
     pub url: String,
@@ -97,6 +101,7 @@ impl ScanTitleRequest {
 
 /// Response of `card/invoice/scantitle`; strings may be empty.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ScanTitleResponse {
     /// `0` company, `1` personal.
     #[serde(default, deserialize_with = "lenient::i64_or_numeric_string")]

@@ -87,6 +87,18 @@ impl Shared {
             .clone()
     }
 
+    pub(crate) fn reset(&self) {
+        self.lock().reset(&self.config);
+    }
+
+    pub(crate) fn submit_invoice(&self, code: &str, reimburser_appid: &str) -> Option<String> {
+        self.lock().cards.submit(code, reimburser_appid)
+    }
+
+    pub(crate) fn set_daily_limit(&self, path: &str, calls: u64) {
+        self.lock().quotas.set_limit(path, calls);
+    }
+
     pub(crate) fn card(&self, code: &str) -> Option<CardSnapshot> {
         self.lock().cards.by_code.get(code).cloned()
     }

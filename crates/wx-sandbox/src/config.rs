@@ -1,5 +1,6 @@
 //! Sandbox settings and the builder that collects them.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -7,6 +8,11 @@ use std::time::Duration;
 use crate::error::SandboxError;
 use crate::handle::Sandbox;
 use crate::{DEFAULT_COMPONENT_APPID, DEFAULT_COMPONENT_SECRET, DEFAULT_ENCODING_AES_KEY, DEFAULT_PUSH_TOKEN};
+
+/// Retries of a push that was not acknowledged (WeChat: three).
+pub const DEFAULT_PUSH_RETRIES: u32 = 3;
+/// Events and push deliveries kept by default; older ones are dropped.
+pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
 
 /// Settings of one sandbox (built by [`SandboxBuilder`]).
 #[derive(Clone)]
@@ -26,6 +32,10 @@ pub(crate) struct Config {
     pub push_url: Option<String>,
     pub message_push_url: Option<String>,
     pub ticket_every: Option<Duration>,
+    pub push_retries: u32,
+    pub push_retry_delay: Duration,
+    pub log_capacity: usize,
+    pub daily_limits: HashMap<String, u64>,
 }
 
 impl fmt::Debug for Config {
@@ -46,6 +56,10 @@ impl fmt::Debug for Config {
             .field("push_url", &self.push_url)
             .field("message_push_url", &self.message_push_url)
             .field("ticket_every", &self.ticket_every)
+            .field("push_retries", &self.push_retries)
+            .field("push_retry_delay", &self.push_retry_delay)
+            .field("log_capacity", &self.log_capacity)
+            .field("daily_limits", &self.daily_limits)
             .finish()
     }
 }
@@ -68,6 +82,10 @@ impl Default for Config {
             push_url: None,
             message_push_url: None,
             ticket_every: None,
+            push_retries: DEFAULT_PUSH_RETRIES,
+            push_retry_delay: Duration::from_millis(200),
+            log_capacity: DEFAULT_LOG_CAPACITY,
+            daily_limits: HashMap::new(),
         }
     }
 }
@@ -186,12 +204,43 @@ impl SandboxBuilder {
         self
     }
 
+    /// How often an unacknowledged push is tried again (default 3, as WeChat; 0 disables
+    /// retries). Every attempt is recorded in [`Sandbox::deliveries`].
+    pub fn push_retries(mut self, retries: u32) -> Self {
+        self.config.push_retries = retries;
+        self
+    }
+
+    /// The pause before each retry of a push (default 200 ms; WeChat's is undocumented).
+    pub fn push_retry_delay(mut self, delay: Duration) -> Self {
+        self.config.push_retry_delay = delay;
+        self
+    }
+
+    /// How many events and push deliveries [`Sandbox::events`] and [`Sandbox::deliveries`]
+    /// keep (default 10 000); older ones are dropped.
+    pub fn log_capacity(mut self, entries: usize) -> Self {
+        self.config.log_capacity = entries;
+        self
+    }
+
+    /// The daily limit of calls to `path` per account (default 10 000 for
+    /// `api_component_token`, 1 000 000 elsewhere); beyond it calls answer 45009 until
+    /// `clear_quota` or the next day (Beijing time).
+    pub fn daily_limit(mut self, path: impl Into<String>, calls: u64) -> Self {
+        self.config.daily_limits.insert(path.into(), calls);
+        self
+    }
+
     /// Binds the socket and starts serving.
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         if self.config.component_appid.is_empty() {
             return Err(SandboxError::InvalidSetting(
                 "the component appid is empty; pass a non-empty appid to .component()".into(),
             ));
+        }
+        if self.config.log_capacity == 0 {
+            return Err(SandboxError::InvalidSetting("log_capacity must be at least 1".into()));
         }
         if self.config.ticket_every.is_some_and(|d| d.is_zero()) {
             return Err(SandboxError::InvalidSetting(

@@ -45,6 +45,20 @@ pub enum SandboxEvent {
         /// The user's openid under the merchant (`FromUserName`).
         openid: String,
     },
+    /// `Event = user_authorize_invoice` with `FailOrderId` set (`SuccOrderId` empty): the
+    /// user's authorization of the order failed.
+    UserAuthorizeInvoiceFailed {
+        /// The merchant (`AuthorizeAppId`).
+        merchant_appid: String,
+        /// The order whose authorization failed (`FailOrderId`).
+        order_id: String,
+        /// The platform id (`SPAppId`).
+        s_pappid: String,
+        /// `Source` from getauthurl.
+        source: String,
+        /// The user's openid under the merchant (`FromUserName`).
+        openid: String,
+    },
     /// `Event = update_invoice_status`, to the platform and the merchant of the card.
     UpdateInvoiceStatus {
         /// The account this push goes to.

@@ -15,6 +15,7 @@ use crate::events::SandboxEvent;
 use crate::fault::Fault;
 use crate::push::{self, PushDelivery};
 use crate::routes;
+use crate::server;
 use crate::state::Shared;
 use crate::state::cards::CardSnapshot;
 use crate::user::UserAuthorization;
@@ -80,16 +81,9 @@ impl Sandbox {
         let shared = Arc::new(Shared::new(config, format!("http://{shown}")));
         let router = routes::router(shared.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::warn!(error = %e, "wx-sandbox server stopped with an error");
-            }
-        });
+        let server = tokio::spawn(server::serve(listener, router, async {
+            let _ = stop_rx.await;
+        }));
         let mut background = Vec::new();
         if shared.config.push_url.is_some() || shared.config.message_push_url.is_some() {
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -180,6 +174,12 @@ impl Sandbox {
         self.inner.shared.inject_fault(fault);
     }
 
+    /// Forgets every injected fault not yet used up and returns them (with the calls each had
+    /// left in `times`); state and counts stay as they are.
+    pub fn clear_faults(&self) -> Vec<Fault> {
+        std::mem::take(&mut self.inner.shared.lock().faults)
+    }
+
     /// Calls received on `path` (e.g. `/card/invoice/insert`) since start or the last reset.
     pub fn count(&self, path: &str) -> u64 {
         self.inner.shared.counts().get(path).copied().unwrap_or(0)
@@ -214,14 +214,45 @@ impl Sandbox {
         self.inner.shared.user_authorize(auth)
     }
 
+    /// Simulates the user's authorization of an order failing: the order stays unauthorized
+    /// and `user_authorize_invoice` is emitted with the order in `FailOrderId` (and
+    /// `SuccOrderId` empty). Returns the user's openid under the merchant. Fails if no
+    /// merchant opened that order with getauthurl.
+    pub fn fail_user_authorization(&self, auth: &UserAuthorization) -> Result<String, SandboxError> {
+        self.inner.shared.fail_user_authorization(auth)
+    }
+
+    /// Simulates the user submitting the card `code` to a reimburser (chooseInvoice in
+    /// `reimburser_appid`'s page): returns the `encrypt_code` only that account may use with
+    /// the reimburse APIs (others get 72037); the reimburser then sees the user's openid
+    /// under its own appid. `None` if no card has this code.
+    pub fn submit_invoice(&self, code: &str, reimburser_appid: &str) -> Option<String> {
+        self.inner.shared.submit_invoice(code, reimburser_appid)
+    }
+
+    /// Sets the daily limit of calls to `path` per account (see
+    /// [`SandboxBuilder::daily_limit`](crate::SandboxBuilder::daily_limit)).
+    pub fn set_daily_limit(&self, path: &str, calls: u64) {
+        self.inner.shared.set_daily_limit(path, calls);
+    }
+
+    /// Returns the sandbox to a clean state, as if just started with the same settings:
+    /// accounts, grants, tokens, tickets, PDFs, cards, orders, merchant settings, counts,
+    /// faults, quotas, events and deliveries are forgotten. Pushes already queued are still
+    /// attempted.
+    pub fn reset(&self) {
+        self.inner.shared.reset();
+    }
+
     /// The `s_pappid` of an invoicing platform appid (the same `seturl` returns).
     pub fn s_pappid(&self, platform_appid: &str) -> String {
         self.inner.shared.lock().platforms.s_pappid(platform_appid)
     }
 
-    /// Every event emitted so far (what WeChat would push), oldest first.
+    /// The events emitted so far (what WeChat would push), oldest first — the newest
+    /// [`SandboxBuilder::log_capacity`](crate::SandboxBuilder::log_capacity) of them.
     pub fn events(&self) -> Vec<SandboxEvent> {
-        self.inner.shared.lock().events.clone()
+        self.inner.shared.lock().events.iter().cloned().collect()
     }
 
     /// Pushes `event` again (e.g. to test a receiver's idempotency); it is recorded as a
@@ -230,9 +261,10 @@ impl Sandbox {
         self.inner.shared.lock().emit(event);
     }
 
-    /// Every push attempt so far, oldest first.
+    /// The push attempts so far (retries included), oldest first — the newest
+    /// [`SandboxBuilder::log_capacity`](crate::SandboxBuilder::log_capacity) of them.
     pub fn deliveries(&self) -> Vec<PushDelivery> {
-        self.inner.shared.lock().deliveries.clone()
+        self.inner.shared.lock().deliveries.iter().cloned().collect()
     }
 
     /// Waits until every queued push has been attempted (each takes at most 5 s), or

@@ -18,27 +18,36 @@
 //! ```
 //!
 //! Every admin action is also reachable over HTTP under `/sandbox/...`; see
-//! `docs/sandbox.md` in the repository for the endpoint list, the error codes each API
-//! answers and the invoice card state machine.
+//! [`guide::sandbox`] for the endpoint list, the error codes each API answers and the invoice
+//! card state machine.
 //!
 //! Dropping the last [`Sandbox`] clone stops the server.
+//!
+//! # Features
+//!
+//! * `cli` (default): the `wx-sandbox` binary, with `clap` for its arguments and
+//!   `tracing-subscriber` for its log output. The library uses neither; depend on it with
+//!   `default-features = false` to build neither.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod actions;
 mod config;
 mod error;
 mod events;
 mod fault;
+pub mod guide;
 mod handle;
 mod ids;
 mod insert_body;
 mod push;
 mod routes;
+mod server;
 mod state;
 mod user;
 mod wire;
 
-pub use config::SandboxBuilder;
+pub use config::{DEFAULT_LOG_CAPACITY, DEFAULT_PUSH_RETRIES, SandboxBuilder};
 pub use error::SandboxError;
 pub use events::SandboxEvent;
 pub use fault::{Fault, FaultKind};

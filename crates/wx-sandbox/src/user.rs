@@ -104,6 +104,16 @@ impl Shared {
     /// Marks the order authorized and emits `user_authorize_invoice`; returns the user's
     /// openid under the merchant.
     pub(crate) fn user_authorize(&self, auth: &UserAuthorization) -> Result<String, SandboxError> {
+        self.user_answers(auth, true)
+    }
+
+    /// The user's authorization fails: the order stays unauthorized and
+    /// `user_authorize_invoice` carries the order in `FailOrderId`.
+    pub(crate) fn fail_user_authorization(&self, auth: &UserAuthorization) -> Result<String, SandboxError> {
+        self.user_answers(auth, false)
+    }
+
+    fn user_answers(&self, auth: &UserAuthorization, success: bool) -> Result<String, SandboxError> {
         let mut st = self.lock();
         let mut found = st.merchants.find(&auth.s_pappid, &auth.order_id);
         if let Some(appid) = &auth.appid {
@@ -130,20 +140,33 @@ impl Shared {
                 auth.order_id
             )));
         }
-        order.state = OrderState::Authorized {
-            user: auth.user.clone(),
-            auth_time: unix_now(),
-            title_info: auth.title_info(),
-        };
+        if success {
+            order.state = OrderState::Authorized {
+                user: auth.user.clone(),
+                auth_time: unix_now(),
+                title_info: auth.title_info(),
+            };
+        }
         let merchant = order.merchant_appid.clone();
         let source = order.source.clone();
         let openid = st.cards.openid(&merchant, &auth.user);
-        st.emit(SandboxEvent::UserAuthorizeInvoice {
-            merchant_appid: merchant,
-            order_id: auth.order_id.clone(),
-            s_pappid: auth.s_pappid.clone(),
-            source,
-            openid: openid.clone(),
+        let (merchant_appid, order_id, s_pappid) = (merchant, auth.order_id.clone(), auth.s_pappid.clone());
+        st.emit(if success {
+            SandboxEvent::UserAuthorizeInvoice {
+                merchant_appid,
+                order_id,
+                s_pappid,
+                source,
+                openid: openid.clone(),
+            }
+        } else {
+            SandboxEvent::UserAuthorizeInvoiceFailed {
+                merchant_appid,
+                order_id,
+                s_pappid,
+                source,
+                openid: openid.clone(),
+            }
         });
         Ok(openid)
     }

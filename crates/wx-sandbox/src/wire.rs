@@ -18,7 +18,16 @@ pub(crate) mod code {
     pub const INVALID_ARGS: i64 = 40097;
     pub const INVALID_APPSECRET: i64 = 40125;
     pub const ACCESS_TOKEN_EXPIRED: i64 = 42001;
+    pub const ACCESS_TOKEN_MISSING: i64 = 41001;
+    pub const APPID_MISSING: i64 = 41002;
+    pub const APPSECRET_MISSING: i64 = 41004;
+    pub const INVALID_ACCESS_TOKEN: i64 = 40014;
+    pub const DAILY_QUOTA: i64 = 45009;
+    pub const CLEAR_QUOTA_LIMIT: i64 = 48006;
+    pub const REQUIRE_GET: i64 = 43001;
     pub const REQUIRE_POST: i64 = 43002;
+    pub const CGI_PATH_NOT_FOUND: i64 = 76021;
+    pub const CGI_PATH_NOT_OWNED: i64 = 76022;
     pub const DATA_FORMAT_ERROR: i64 = 47001;
     pub const API_UNAUTHORIZED: i64 = 48001;
     pub const COMPONENT_NOT_AUTHORIZED: i64 = 61003;
@@ -145,6 +154,16 @@ pub(crate) fn invoice_str<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<
         Some(Value::String(_)) => Err(invalid_param(key, "must not be empty")),
         Some(_) => Err(invalid_param(key, "must be a string")),
         None => Err(invalid_param(key, "is missing")),
+    }
+}
+
+/// 72031 naming the first key of `obj` that is not in `allowed` (`path` prefixes it, e.g.
+/// `invoice_info.base_info`), like WeChat's answer to an unknown key.
+pub(crate) fn only_keys(obj: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), WxError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) if path.is_empty() => Err(invalid_param(k, "is not a known key")),
+        Some(k) => Err(invalid_param(&format!("{path}.{k}"), "is not a known key")),
+        None => Ok(()),
     }
 }
 

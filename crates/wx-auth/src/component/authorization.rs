@@ -2,20 +2,19 @@
 //! authorization code, importing existing merchants, reading authorizer info, and refreshing
 //! an authorizer's token with its refresh token (with 61023 recovery).
 
-use std::fmt::Write as _;
-use std::time::Duration;
+use std::fmt::{self, Write as _};
+use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{Component, wire};
+use super::{Component, Durability, wire};
 use crate::error::AuthError;
 use crate::store::{AuthorizerRecord, AuthorizerStatus, TokenKey, TokenKind};
 use crate::token::AccessToken;
-use crate::transport::JsonCall;
 
-/// A single-use pre-authorization code for one authorization link.
-#[derive(Debug, Clone)]
+/// A single-use pre-authorization code for one authorization link. `Debug` redacts the code.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PreAuthCode {
     /// The code (`preauthcode@@@…`).
@@ -36,8 +35,10 @@ pub enum AuthPage {
     Mobile,
 }
 
-/// Builds the authorization link a merchant admin opens (open-platform spec §4.3).
-#[derive(Debug, Clone)]
+/// Builds the authorization link a merchant admin opens (open-platform spec §4.3). `Debug`
+/// redacts the pre-authorization code (the link itself carries it: hand it to the merchant
+/// admin only).
+#[derive(Clone)]
 #[must_use]
 pub struct AuthorizationUrl {
     component_appid: String,
@@ -46,6 +47,28 @@ pub struct AuthorizationUrl {
     page: AuthPage,
     auth_type: Option<u8>,
     biz_appid: Option<String>,
+}
+
+impl fmt::Debug for PreAuthCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreAuthCode")
+            .field("code", &"[redacted]")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+impl fmt::Debug for AuthorizationUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationUrl")
+            .field("component_appid", &self.component_appid)
+            .field("pre_auth_code", &"[redacted]")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("page", &self.page)
+            .field("auth_type", &self.auth_type)
+            .field("biz_appid", &self.biz_appid)
+            .finish()
+    }
 }
 
 impl AuthorizationUrl {
@@ -101,6 +124,9 @@ pub struct Authorization {
     pub permission_sets: Vec<u32>,
     /// Whether WeChat returned API tokens (accounts without API permissions get none).
     pub has_tokens: bool,
+    /// Where the grant's refresh token is: in the durable store, or (during a store outage)
+    /// in memory until the background write-back lands.
+    pub durability: Durability,
 }
 
 /// A merchant account's public profile (`authorizer_info`); every field optional.
@@ -148,11 +174,10 @@ impl Component {
         let call = wire::PreAuthCodeBody {
             component_appid: self.component_appid(),
         };
-        let call = JsonCall::<_, wire::PreAuthCodeResponse>::new(wire::PRE_AUTH_CODE_PATH, &call);
         let resp = self.send_component(&call).await?;
         Ok(PreAuthCode {
             code: resp.pre_auth_code,
-            expires_in: Duration::from_secs(resp.expires_in),
+            expires_in: resp.expires_in.checked(wire::PRE_AUTH_CODE_PATH)?,
         })
     }
 
@@ -171,34 +196,74 @@ impl Component {
 
     /// Exchanges an authorization code (from the redirect or the `authorized` push) for the
     /// merchant's tokens, storing its refresh token and granted permission sets durably.
+    ///
+    /// The redirect and the push carry the same single-use code: a second `query_auth` of a
+    /// code this process already exchanged answers the same grant without calling WeChat. When
+    /// the durable store is down, the grant is kept in memory and written back as soon as the
+    /// store answers; [`Authorization::durability`] says which happened.
     pub async fn query_auth(&self, authorization_code: &str) -> Result<Authorization, AuthError> {
+        self.exchange_code(authorization_code, None).await
+    }
+
+    /// [`query_auth`](Self::query_auth), recording that an authorization push created at
+    /// `push_at` was acted on.
+    pub(super) async fn exchange_code(
+        &self,
+        authorization_code: &str,
+        push_at: Option<SystemTime>,
+    ) -> Result<Authorization, AuthError> {
+        if let Some(grant) = self.exchanged().grant(authorization_code) {
+            tracing::info!(authorizer_appid = %grant.authorizer_appid, "authorization code already exchanged by this process; same grant");
+            if let Some(at) = push_at {
+                self.note_push(&grant.authorizer_appid, at).await?;
+            }
+            return Ok(grant);
+        }
         let call = wire::QueryAuthBody {
             component_appid: self.component_appid(),
             authorization_code,
         };
-        let call = JsonCall::<_, wire::QueryAuthResponse>::new(wire::QUERY_AUTH_PATH, &call);
         let info = self.send_component(&call).await?.authorization_info;
         let permission_sets = info.permission_sets();
         let appid = info.authorizer_appid.clone();
         let has_tokens = info.authorizer_refresh_token.as_deref().is_some_and(|t| !t.is_empty());
+        let mut durability = Durability::Stored;
+        // A grant seen through the redirect counts as an authorization event of this moment:
+        // an `unauthorized` push created before it (a replay, or one overtaken) is ignored.
+        let event_at = push_at.unwrap_or_else(|| self.clock().now());
         if let Some(refresh) = info.authorizer_refresh_token.filter(|t| !t.is_empty()) {
-            let record = AuthorizerRecord::new(&appid, SecretString::from(refresh), Some(permission_sets.clone()));
-            self.save_record(&record).await?;
+            let refresh = SecretString::from(refresh);
+            let written = self
+                .update_record(&appid, |current| {
+                    let mut record = AuthorizerRecord::new(&appid, refresh.clone(), Some(permission_sets.clone()));
+                    record.last_push_at = later(current.and_then(|c| c.last_push_at), Some(event_at));
+                    Some(record)
+                })
+                .await?;
+            if let Some((_, d)) = written {
+                durability = d;
+            }
         }
         if let (Some(token), Some(expires_in)) =
             (info.authorizer_access_token.filter(|t| !t.is_empty()), info.expires_in)
         {
-            let key = self.authorizer_token_key(&appid);
-            self.cache()
-                .put(&key, &AccessToken::new(token, Duration::from_secs(expires_in)))
-                .await;
+            // A token with an unusable lifetime is simply not cached: the first call refreshes.
+            match AccessToken::from_answer(token, expires_in, wire::QUERY_AUTH_PATH, self.clock().now()) {
+                Ok(token) => self.cache().put(&self.authorizer_token_key(&appid), &token).await,
+                Err(e) => {
+                    tracing::warn!(authorizer_appid = %appid, error = %e, "not caching the access token from api_query_auth");
+                }
+            }
         }
-        tracing::info!(authorizer_appid = %appid, ?permission_sets, "authorization stored");
-        Ok(Authorization {
+        tracing::info!(authorizer_appid = %appid, ?permission_sets, ?durability, "authorization stored");
+        let grant = Authorization {
             authorizer_appid: appid,
             permission_sets,
             has_tokens,
-        })
+            durability,
+        };
+        self.exchanged().remember(authorization_code, &grant);
+        Ok(grant)
     }
 
     /// Registers a merchant that authorized this platform before this SDK was in use, from its
@@ -215,26 +280,30 @@ impl Component {
                 "import_authorizer needs a non-empty appid and refresh token".into(),
             ));
         }
-        let record = AuthorizerRecord::new(authorizer_appid, refresh_token, None);
-        self.save_record(&record).await?;
+        self.update_record(authorizer_appid, |current| {
+            let mut record = AuthorizerRecord::new(authorizer_appid, refresh_token.clone(), None);
+            record.last_push_at = current.and_then(|c| c.last_push_at);
+            Some(record)
+        })
+        .await?;
         self.authorizer_info(authorizer_appid).await.map(|_| ())
     }
 
     /// Reads a merchant's profile and current grant from WeChat, updating the stored
-    /// permission sets.
+    /// permission sets (and nothing else: a refresh token rotated meanwhile is kept).
     pub async fn authorizer_info(&self, authorizer_appid: &str) -> Result<AuthorizerInfo, AuthError> {
         let call = wire::AuthorizerInfoBody {
             component_appid: self.component_appid(),
             authorizer_appid,
         };
-        let call = JsonCall::<_, wire::AuthorizerInfoResponse>::new(wire::AUTHORIZER_INFO_PATH, &call).idempotent();
         let resp = self.send_component(&call).await?;
         let permission_sets = resp.authorization_info.permission_sets();
-        if let Some(mut record) = self.load_record(authorizer_appid).await? {
+        self.update_record(authorizer_appid, |current| {
+            let mut record = current?.clone();
             record.permission_sets = Some(permission_sets.clone());
-            record.updated_at = std::time::SystemTime::now();
-            self.save_record(&record).await?;
-        }
+            Some(record)
+        })
+        .await?;
         Ok(AuthorizerInfo {
             authorizer_appid: authorizer_appid.to_owned(),
             profile: resp.authorizer_info,
@@ -251,10 +320,30 @@ impl Component {
     /// token is dropped and its calls fail fast with [`AuthError::AuthorizationRevoked`]. The
     /// record itself is kept (marked), so a later re-authorization simply overwrites it.
     pub async fn mark_unauthorized(&self, authorizer_appid: &str) -> Result<(), AuthError> {
-        if let Some(mut record) = self.load_record(authorizer_appid).await? {
-            record.status = AuthorizerStatus::Revoked;
-            record.updated_at = std::time::SystemTime::now();
-            self.save_record(&record).await?;
+        self.revoke(authorizer_appid, None).await.map(|_| ())
+    }
+
+    /// Revokes the grant unless an authorization push newer than `push_at` was already acted
+    /// on (then the push is a replay or arrived late: ignored). Returns whether it revoked.
+    pub(super) async fn revoke(&self, authorizer_appid: &str, push_at: Option<SystemTime>) -> Result<bool, AuthError> {
+        let written = self
+            .update_record(authorizer_appid, |current| {
+                let current = current?;
+                if push_at.is_some_and(|at| current.last_push_at.is_some_and(|last| last > at)) {
+                    return None;
+                }
+                let mut record = current.clone();
+                record.status = AuthorizerStatus::Revoked;
+                record.last_push_at = later(current.last_push_at, push_at);
+                Some(record)
+            })
+            .await?;
+        if written.is_none() && push_at.is_some() && self.load_record(authorizer_appid).await?.is_some() {
+            tracing::info!(
+                authorizer_appid,
+                "ignored an unauthorized push older than the last authorization event acted on"
+            );
+            return Ok(false);
         }
         let key = self.authorizer_token_key(authorizer_appid);
         self.cache().forget_local(&key);
@@ -262,7 +351,32 @@ impl Component {
             self.cache().invalidate(&key, &token).await?;
         }
         tracing::info!(authorizer_appid, "authorization revoked");
-        Ok(())
+        Ok(true)
+    }
+
+    /// Whether an authorization push created at `at` is older than the last authorization event
+    /// acted on for `authorizer_appid` (a push, or a `query_auth` from the redirect).
+    pub(super) async fn push_is_stale(&self, authorizer_appid: &str, at: SystemTime) -> Result<bool, AuthError> {
+        Ok(self
+            .load_record(authorizer_appid)
+            .await?
+            .and_then(|r| r.last_push_at)
+            .is_some_and(|last| last > at))
+    }
+
+    /// Records that an authorization push created at `at` was acted on.
+    pub(super) async fn note_push(&self, authorizer_appid: &str, at: SystemTime) -> Result<(), AuthError> {
+        self.update_record(authorizer_appid, |current| {
+            let current = current?;
+            if current.last_push_at.is_some_and(|last| last >= at) {
+                return None;
+            }
+            let mut record = current.clone();
+            record.last_push_at = Some(at);
+            Some(record)
+        })
+        .await
+        .map(|_| ())
     }
 
     pub(crate) fn authorizer_token_key(&self, authorizer_appid: &str) -> TokenKey {
@@ -272,4 +386,8 @@ impl Component {
             TokenKind::AuthorizerAccessToken,
         )
     }
+}
+
+fn later(a: Option<SystemTime>, b: Option<SystemTime>) -> Option<SystemTime> {
+    a.max(b)
 }

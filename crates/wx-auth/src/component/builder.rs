@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use super::{Component, ComponentConfig, Inner, records::RecordMirror};
+use std::time::Duration;
+
+use super::{Component, ComponentConfig, Inner, records::RecordMirror, replay};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::MsgCrypt;
@@ -22,6 +24,7 @@ pub struct ComponentBuilder {
     transport: TransportSettings,
     cache: CacheSettings,
     previous_aes_key: Option<SecretString>,
+    replay_window: Duration,
 }
 
 impl ComponentBuilder {
@@ -33,6 +36,7 @@ impl ComponentBuilder {
             transport: TransportSettings::default(),
             cache: CacheSettings::default(),
             previous_aes_key: None,
+            replay_window: replay::DEFAULT_WINDOW,
         }
     }
 
@@ -57,6 +61,14 @@ impl ComponentBuilder {
     /// with the current key are tried with this one (WeChat's advice).
     pub fn previous_encoding_aes_key(mut self, key: SecretString) -> Self {
         self.previous_aes_key = Some(key);
+        self
+    }
+
+    /// How far a push's signed timestamp may be from this host's clock, either side, before
+    /// the push is refused as a possible replay (default 10 minutes). Pushes already acted on
+    /// within twice this window are acknowledged without acting again.
+    pub fn push_replay_window(mut self, window: Duration) -> Self {
+        self.replay_window = window;
         self
     }
 
@@ -92,6 +104,8 @@ impl ComponentBuilder {
                 durable,
                 records: RecordMirror::default(),
                 crypt,
+                replay: replay::ReplayGuard::new(self.replay_window),
+                exchanged: super::exchanged::ExchangedCodes::default(),
             }),
         })
     }

@@ -3,9 +3,13 @@
 
 mod authorization;
 mod builder;
+mod exchanged;
 mod pushes;
+mod record_store;
 mod records;
 mod refresh;
+mod replay;
+mod ticket;
 mod wire;
 
 use std::fmt;
@@ -15,13 +19,15 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use authorization::{AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, PreAuthCode};
 pub use builder::ComponentBuilder;
+pub use pushes::AcceptedMessage;
+pub use record_store::Durability;
 
 use crate::AuthorizerTokens;
 use crate::error::AuthError;
-use crate::store::{TokenKey, TokenKind, TokenStore, VerifyTicket};
+use crate::store::{TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::TokenCache;
-use crate::transport::{ApiCall, Credential, JsonCall, Transport};
+use crate::transport::{ApiCall, Caller, Credential, Transport};
 
 /// The four settings every third-party platform has, from the open platform console.
 ///
@@ -65,6 +71,8 @@ struct Inner {
     durable: Arc<dyn TokenStore>,
     records: records::RecordMirror,
     crypt: crate::crypto::MsgCrypt,
+    replay: replay::ReplayGuard,
+    exchanged: exchanged::ExchangedCodes,
 }
 
 impl fmt::Debug for Component {
@@ -93,55 +101,6 @@ impl Component {
         &self.inner.transport
     }
 
-    /// Stores the latest `component_verify_ticket` (normally done by `handle_push`).
-    pub async fn set_verify_ticket(&self, ticket: &str) -> Result<(), AuthError> {
-        if ticket.trim().is_empty() {
-            return Err(AuthError::Config("the component_verify_ticket is empty".into()));
-        }
-        let ticket = VerifyTicket::new(ticket.trim());
-        self.inner.records.remember_ticket(&ticket);
-        self.inner
-            .durable
-            .put_verify_ticket(self.component_appid(), &ticket)
-            .await?;
-        tracing::info!(
-            component_appid = self.component_appid(),
-            "stored a new component_verify_ticket"
-        );
-        Ok(())
-    }
-
-    async fn verify_ticket(&self) -> Result<VerifyTicket, AuthError> {
-        let appid = self.component_appid();
-        let stored = match self.inner.durable.get_verify_ticket(appid).await {
-            Ok(Some(t)) => Some(t),
-            Ok(None) => {
-                let mirrored = self.inner.records.ticket();
-                if let Some(t) = &mirrored {
-                    tracing::warn!("the durable store lost the verify ticket; restoring it from memory");
-                    if let Err(e) = self.inner.durable.put_verify_ticket(appid, t).await {
-                        tracing::warn!(error = %e, "could not restore the verify ticket");
-                    }
-                }
-                mirrored
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "durable store unavailable; using the verify ticket held in memory");
-                self.inner.records.ticket()
-            }
-        };
-        let ticket = stored.ok_or_else(|| AuthError::NoVerifyTicket {
-            component_appid: appid.to_owned(),
-        })?;
-        if ticket.is_stale() {
-            tracing::warn!(
-                component_appid = appid,
-                "the stored component_verify_ticket is older than 12 h; WeChat will likely reject it — check the push endpoint"
-            );
-        }
-        Ok(ticket)
-    }
-
     fn component_token_key(&self) -> TokenKey {
         let appid = self.component_appid();
         TokenKey::new(appid, appid, TokenKind::ComponentAccessToken)
@@ -151,15 +110,20 @@ impl Component {
     /// a margin before expiry (one fetch per expiry across everyone sharing the store).
     pub async fn component_access_token(&self) -> Result<AccessToken, AuthError> {
         let key = self.component_token_key();
-        self.inner.cache.get(&key, || self.fetch_component_token()).await
+        let this = self.clone();
+        self.inner
+            .cache
+            .get(&key, move || async move { this.fetch_component_token().await })
+            .await
     }
 
     /// The component token, refreshed if it expires within `ahead` (for the refresher).
     pub(crate) async fn component_token_ahead(&self, ahead: std::time::Duration) -> Result<AccessToken, AuthError> {
         let key = self.component_token_key();
+        let this = self.clone();
         self.inner
             .cache
-            .refresh_ahead(&key, ahead, || self.fetch_component_token())
+            .refresh_ahead(&key, ahead, move || async move { this.fetch_component_token().await })
             .await
     }
 
@@ -170,31 +134,29 @@ impl Component {
             component_appsecret: self.inner.config.component_appsecret.expose_secret(),
             component_verify_ticket: ticket.ticket.expose_secret(),
         };
-        let call = JsonCall::<_, wire::ComponentTokenResponse>::new(wire::COMPONENT_TOKEN_PATH, &body).idempotent();
-        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        let resp = self.inner.transport.send(&body, Credential::None).await?;
         tracing::info!(
             component_appid = self.component_appid(),
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "fetched a component_access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.component_access_token,
-            std::time::Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            wire::COMPONENT_TOKEN_PATH,
+            self.inner.transport.clock().now(),
+        )
     }
 
-    /// Sends a component API call with the component token, refreshing it once if WeChat
-    /// rejects it.
+    /// Sends a component API call with the component token, through the transport's one path
+    /// (a rejected token is replaced once, transient failures retried per the policy).
     pub(crate) async fn send_component<C: ApiCall>(&self, call: &C) -> Result<C::Output, AuthError> {
-        let token = self.component_access_token().await?;
-        match self.inner.transport.send(call, Credential::Component(&token)).await {
-            Err(e) if e.is_token_invalid() => {
-                self.inner.cache.invalidate(&self.component_token_key(), &token).await?;
-                let fresh = self.component_access_token().await?;
-                self.inner.transport.send(call, Credential::Component(&fresh)).await
-            }
-            other => other,
-        }
+        let tokens = ComponentToken(self);
+        let caller = Caller::Component {
+            tokens: &tokens,
+            component_appid: self.component_appid(),
+        };
+        self.inner.transport.execute(call, caller).await.result
     }
 
     /// Asks WeChat to (re)start pushing verify tickets (`api_start_push_ticket`).
@@ -203,7 +165,6 @@ impl Component {
             component_appid: self.component_appid(),
             component_secret: self.inner.config.component_appsecret.expose_secret(),
         };
-        let call = JsonCall::<_, wire::Empty>::new(wire::START_PUSH_TICKET_PATH, &call).idempotent();
         self.inner.transport.send(&call, Credential::None).await.map(|_| ())
     }
 
@@ -221,7 +182,38 @@ impl Component {
         &self.inner.durable
     }
 
+    pub(crate) fn clock(&self) -> &crate::clock::SharedClock {
+        self.inner.transport.clock()
+    }
+
+    pub(crate) fn exchanged(&self) -> &exchanged::ExchangedCodes {
+        &self.inner.exchanged
+    }
+
+    pub(crate) fn replay(&self) -> &replay::ReplayGuard {
+        &self.inner.replay
+    }
+
     pub(crate) fn records(&self) -> &records::RecordMirror {
         &self.inner.records
+    }
+}
+
+/// The component token as a [`TokenSource`](crate::TokenSource), so component calls take the
+/// transport's one path (the appid asked for is always the component's own).
+struct ComponentToken<'a>(&'a Component);
+
+#[async_trait::async_trait]
+impl crate::TokenSource for ComponentToken<'_> {
+    async fn access_token(&self, _appid: &str) -> Result<AccessToken, AuthError> {
+        self.0.component_access_token().await
+    }
+
+    async fn invalidate(&self, _appid: &str, rejected: &AccessToken) -> Result<(), AuthError> {
+        self.0
+            .inner
+            .cache
+            .invalidate(&self.0.component_token_key(), rejected)
+            .await
     }
 }

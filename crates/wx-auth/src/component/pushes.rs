@@ -3,10 +3,10 @@
 
 use wx_invoice_types::InvoiceEvent;
 
-use super::Component;
+use super::{Component, replay};
 use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
-use crate::push::{ComponentEvent, PushQuery, decrypt_push, open_push};
+use crate::push::{ComponentEvent, PushQuery, decrypt_push};
 use crate::store::AuthorizerStatus;
 
 /// How recently a stored authorization must have been written for a repeated (already
@@ -34,25 +34,54 @@ impl Component {
     /// on `Err` answer an error status so WeChat retries, and log the error (it carries no
     /// secret).
     pub async fn handle_push(&self, query: &PushQuery, body: &str) -> Result<ComponentEvent, AuthError> {
-        let event = open_push(&self.inner.crypt, query, body)?;
-        match &event {
-            ComponentEvent::VerifyTicket { ticket, .. } => self.set_verify_ticket(ticket).await?,
+        let now = self.clock().now();
+        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
+        self.replay().check_timestamp(&query.timestamp, now)?;
+        let event = ComponentEvent::from_xml(&plaintext)?;
+        let digest = replay::digest(&plaintext);
+        if self.replay().already_handled(&digest, now) {
+            tracing::info!(event = ?event, "push already handled; acknowledged without acting again");
+            return Ok(event);
+        }
+        self.act_on_push(&event, now).await?;
+        self.replay().remember(digest, now);
+        Ok(event)
+    }
+
+    async fn act_on_push(&self, event: &ComponentEvent, now: std::time::SystemTime) -> Result<(), AuthError> {
+        match event {
+            ComponentEvent::VerifyTicket {
+                ticket, create_time, ..
+            } => {
+                self.accept_verify_ticket(ticket, replay::create_time(*create_time, now))
+                    .await?;
+            }
             ComponentEvent::Authorized(change) | ComponentEvent::UpdateAuthorized(change) => {
-                match self.query_auth(&change.authorization_code).await {
+                let at = replay::create_time(change.create_time, now);
+                let appid = &change.authorizer_appid;
+                if self.push_is_stale(appid, at).await? {
+                    tracing::info!(authorizer_appid = %appid, "ignored an authorization push older than the last one acted on");
+                    return Ok(());
+                }
+                match self.exchange_code(&change.authorization_code, Some(at)).await {
                     Ok(_) => {}
-                    Err(e)
-                        if matches!(e.errcode(), Some(61009 | 61010))
-                            && self.recently_stored(&change.authorizer_appid).await =>
-                    {
-                        tracing::info!(authorizer_appid = %change.authorizer_appid, "authorization code already exchanged; push handled before");
+                    Err(e) if matches!(e.errcode(), Some(61009 | 61010)) && self.recently_stored(appid).await => {
+                        tracing::info!(authorizer_appid = %appid, "authorization code already exchanged; push handled before");
+                        self.note_push(appid, at).await?;
                     }
                     Err(e) => return Err(e),
                 }
             }
-            ComponentEvent::Unauthorized { authorizer_appid, .. } => self.mark_unauthorized(authorizer_appid).await?,
+            ComponentEvent::Unauthorized {
+                authorizer_appid,
+                create_time,
+            } => {
+                self.revoke(authorizer_appid, Some(replay::create_time(*create_time, now)))
+                    .await?;
+            }
             other => tracing::info!(event = ?other, "component push passed through"),
         }
-        Ok(event)
+        Ok(())
     }
 
     /// Opens one encrypted push to the **authorizers' message URL** (where WeChat sends the
@@ -65,6 +94,31 @@ impl Component {
         InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))
     }
 
+    /// Like [`open_message`](Self::open_message), with replay protection: a push whose signed
+    /// timestamp is outside the replay window is refused, and a push already accepted (WeChat
+    /// redelivers when the answer is slow) gives `Ok(None)` — answer `success` and do nothing.
+    ///
+    /// Call [`message_handled`](Self::message_handled) once the event has been acted on, so a
+    /// redelivery of it is recognised; a push whose handling failed is accepted again.
+    pub fn accept_message(&self, query: &PushQuery, body: &str) -> Result<Option<AcceptedMessage>, AuthError> {
+        let now = self.clock().now();
+        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
+        self.replay().check_timestamp(&query.timestamp, now)?;
+        let digest = replay::digest(&plaintext);
+        if self.replay().already_handled(&digest, now) {
+            tracing::info!("message push already handled; acknowledged without handing it on again");
+            return Ok(None);
+        }
+        let event = InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))?;
+        Ok(Some(AcceptedMessage { event, digest }))
+    }
+
+    /// Records that an accepted message was acted on: a redelivery of it gives `Ok(None)` from
+    /// [`accept_message`](Self::accept_message).
+    pub fn message_handled(&self, message: &AcceptedMessage) {
+        self.replay().remember(message.digest, self.clock().now());
+    }
+
     async fn recently_stored(&self, authorizer_appid: &str) -> bool {
         matches!(
             self.load_record(authorizer_appid).await,
@@ -72,4 +126,14 @@ impl Component {
                 && r.updated_at.elapsed().is_ok_and(|age| age < CODE_LIFETIME)
         )
     }
+}
+
+/// An invoice event from the message URL, accepted by
+/// [`Component::accept_message`]; pass it back to [`Component::message_handled`] after acting on
+/// it.
+#[derive(Debug, Clone)]
+pub struct AcceptedMessage {
+    /// The event.
+    pub event: InvoiceEvent,
+    digest: replay::PushDigest,
 }

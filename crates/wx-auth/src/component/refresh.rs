@@ -1,62 +1,14 @@
-//! Reading and writing an authorizer's durable record (with the in-process mirror as the
-//! fallback), and refreshing its access token with its refresh token: rotation written by
+//! Refreshing an authorizer's access token with its refresh token: rotation written by
 //! compare-and-set, recovery from 61023 through `api_get_authorizer_list`.
-
-use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Component, wire};
 use crate::error::AuthError;
-use crate::store::{AuthorizerRecord, AuthorizerStatus};
+use crate::store::AuthorizerStatus;
 use crate::token::AccessToken;
-use crate::transport::JsonCall;
 
 impl Component {
-    pub(crate) async fn load_record(&self, authorizer_appid: &str) -> Result<Option<AuthorizerRecord>, AuthError> {
-        match self
-            .durable()
-            .get_authorizer(self.component_appid(), authorizer_appid)
-            .await
-        {
-            Ok(Some(record)) => {
-                self.records().remember_authorizer(&record);
-                Ok(Some(record))
-            }
-            // The store lost a record this process holds (e.g. a Redis restarted without
-            // persistence): durable data must not vanish, so write it back.
-            Ok(None) => match self.records().authorizer(authorizer_appid) {
-                Some(mirrored) => {
-                    tracing::warn!(
-                        authorizer_appid,
-                        "the durable store lost this authorizer's record; restoring it from memory"
-                    );
-                    if let Err(e) = self.durable().put_authorizer(self.component_appid(), &mirrored).await {
-                        tracing::warn!(authorizer_appid, error = %e, "could not restore the authorizer record");
-                    }
-                    Ok(Some(mirrored))
-                }
-                None => Ok(None),
-            },
-            Err(e) if e.is_unavailable() => match self.records().authorizer(authorizer_appid) {
-                Some(r) => {
-                    tracing::warn!(authorizer_appid, error = %e, "durable store unavailable; using the authorizer record held in memory");
-                    Ok(Some(r))
-                }
-                None => Err(e.into()),
-            },
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    pub(super) async fn save_record(&self, record: &AuthorizerRecord) -> Result<(), AuthError> {
-        self.records().remember_authorizer(record);
-        self.durable()
-            .put_authorizer(self.component_appid(), record)
-            .await
-            .map_err(Into::into)
-    }
-
     /// Refreshes an authorizer's access token with its stored refresh token, persisting a
     /// rotated refresh token and recovering once from 61023 through `api_get_authorizer_list`.
     pub(crate) async fn refresh_authorizer_token(&self, authorizer_appid: &str) -> Result<AccessToken, AuthError> {
@@ -104,7 +56,6 @@ impl Component {
             authorizer_appid,
             authorizer_refresh_token: refresh.expose_secret(),
         };
-        let call = JsonCall::<_, wire::AuthorizerTokenResponse>::new(wire::AUTHORIZER_TOKEN_PATH, &call).idempotent();
         let resp = self.send_component(&call).await?;
         if let Some(next) = resp
             .authorizer_refresh_token
@@ -115,23 +66,28 @@ impl Component {
         }
         tracing::info!(
             authorizer_appid,
-            expires_in = resp.expires_in,
+            expires_in = %resp.expires_in,
             "refreshed an authorizer_access_token"
         );
-        Ok(AccessToken::new(
+        AccessToken::from_answer(
             resp.authorizer_access_token,
-            Duration::from_secs(resp.expires_in),
-        ))
+            resp.expires_in,
+            wire::AUTHORIZER_TOKEN_PATH,
+            self.transport().clock().now(),
+        )
     }
 
     /// Writes a rotated refresh token: compare-and-set against the one we used, so a slower
     /// process can never put back an older token.
     async fn store_rotated(&self, authorizer_appid: &str, previous: &SecretString, next: SecretString) {
-        if let Some(mut mirrored) = self.records().authorizer(authorizer_appid)
-            && mirrored.refresh_token.expose_secret() == previous.expose_secret()
+        if let Some(held) = self.records().authorizer(authorizer_appid)
+            && held.refresh_token.expose_secret() == previous.expose_secret()
         {
-            mirrored.refresh_token = next.clone();
-            self.records().remember_authorizer(&mirrored);
+            // The store adds 1 to the version of a rotated record; the copy held here follows.
+            let mut rotated = (*held).clone();
+            rotated.refresh_token = next.clone();
+            rotated.version += 1;
+            self.records().remember_authorizer(&rotated, false);
         }
         match self
             .durable()
@@ -156,16 +112,24 @@ impl Component {
         authorizer_appid: &str,
         failed: &SecretString,
     ) -> Result<Option<SecretString>, AuthError> {
-        const PAGE: u32 = 500;
-        let mut offset = 0;
-        loop {
+        let started = std::time::Instant::now();
+        let mut offset: u32 = 0;
+        for _ in 0..RECOVERY_MAX_PAGES {
             let call = wire::AuthorizerListBody {
                 component_appid: self.component_appid(),
                 offset,
-                count: PAGE,
+                count: RECOVERY_PAGE,
             };
-            let call = JsonCall::<_, wire::AuthorizerListResponse>::new(wire::AUTHORIZER_LIST_PATH, &call).idempotent();
-            let page = self.send_component(&call).await?;
+            let page = match self.send_component(&call).await {
+                Ok(page) => page,
+                // A WeChat (or proxy) without the call, or refusing it: recovery is impossible,
+                // not worth retrying.
+                Err(e) if !e.is_retryable() || matches!(e, AuthError::HttpStatus { status, .. } if status < 500) => {
+                    tracing::warn!(authorizer_appid, error = %e, "api_get_authorizer_list is not usable; no recovery");
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
             if let Some(entry) = page.list.iter().find(|e| e.authorizer_appid == authorizer_appid) {
                 let Some(token) = entry
                     .refresh_token
@@ -182,10 +146,34 @@ impl Component {
                 );
                 return Ok(Some(token));
             }
-            offset += PAGE;
+            let Some(next) = offset.checked_add(RECOVERY_PAGE) else {
+                return Ok(None);
+            };
+            offset = next;
             if page.list.is_empty() || offset >= page.total_count {
                 return Ok(None);
             }
+            if started.elapsed() > RECOVERY_TIME_LIMIT {
+                tracing::warn!(
+                    authorizer_appid,
+                    pages = offset / RECOVERY_PAGE,
+                    "api_get_authorizer_list recovery gave up after its time limit"
+                );
+                return Ok(None);
+            }
         }
+        tracing::warn!(
+            authorizer_appid,
+            "api_get_authorizer_list recovery gave up after its page limit"
+        );
+        Ok(None)
     }
 }
+
+/// Authorizers per `api_get_authorizer_list` page (WeChat's maximum).
+const RECOVERY_PAGE: u32 = 500;
+/// Pages read at most while recovering one refresh token: 200 000 merchants, whatever
+/// `total_count` claims.
+const RECOVERY_MAX_PAGES: u32 = 400;
+/// Time spent at most while recovering one refresh token.
+const RECOVERY_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);

@@ -32,15 +32,20 @@ pub(super) async fn authorizer_records_are_durable(run: &Run, store: &dyn TokenS
     assert_eq!(read.permission_sets, Some(vec![8, 26]));
     assert_eq!(read.status, AuthorizerStatus::Authorized);
     assert!(millis_apart(read.updated_at, written.updated_at) < Duration::from_millis(1));
+    assert_eq!(read.last_push_at, None, "no authorization event recorded yet");
 
     // A put replaces the whole record; unknown and empty permission lists survive as such.
     let mut revoked = record("wxm_1", "refresh@@@2", None);
     revoked.status = AuthorizerStatus::Revoked;
+    let pushed_at = SystemTime::now() - Duration::from_secs(90);
+    revoked.last_push_at = Some(pushed_at);
     store.put_authorizer(c, &revoked).await.expect("put");
     let read = store.get_authorizer(c, "wxm_1").await.expect("get").expect("present");
     assert_eq!(read.refresh_token.expose_secret(), "refresh@@@2");
     assert_eq!(read.permission_sets, None);
     assert_eq!(read.status, AuthorizerStatus::Revoked);
+    let kept = read.last_push_at.expect("the last authorization event is kept");
+    assert!(millis_apart(kept, pushed_at) < Duration::from_millis(1));
 
     store
         .put_authorizer(c, &record("wxm_2", "refresh@@@3", Some(vec![])))
@@ -222,10 +227,27 @@ pub(super) async fn record_writes_are_compare_and_set_on_the_version(run: &Run, 
     );
     assert_eq!(stored_version(store, c, "wxm_1").await, ("r2".to_owned(), 2));
 
+    // Every field is written as given, the last authorization event included.
+    let mut with_event = versioned("wxm_1", "r2", 3);
+    let at = SystemTime::now() - Duration::from_secs(30);
+    with_event.last_push_at = Some(at);
+    assert!(store.put_authorizer_if(c, &with_event, Some(2)).await.expect("cas"));
+    let read = store.get_authorizer(c, "wxm_1").await.expect("get").expect("present");
+    assert!(millis_apart(read.last_push_at.expect("kept"), at) < Duration::from_millis(1));
+    let mut fresh = versioned("wxm_event", "r", 1);
+    fresh.last_push_at = Some(at);
+    assert!(store.put_authorizer_if(c, &fresh, None).await.expect("cas"));
+    let read = store
+        .get_authorizer(c, "wxm_event")
+        .await
+        .expect("get")
+        .expect("present");
+    assert!(millis_apart(read.last_push_at.expect("kept"), at) < Duration::from_millis(1));
+
     // A version may jump ahead (a writer that merged several changes).
     assert!(
         store
-            .put_authorizer_if(c, &versioned("wxm_1", "r9", 9), Some(2))
+            .put_authorizer_if(c, &versioned("wxm_1", "r9", 9), Some(3))
             .await
             .expect("cas")
     );

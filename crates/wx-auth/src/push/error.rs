@@ -49,6 +49,27 @@ pub enum PushError {
         element: &'static str,
     },
 
+    /// The push's signed `timestamp` is not a number.
+    #[error(
+        "the push URL's timestamp is not a number of seconds; WeChat always sends one, so this \
+         request did not come from WeChat — answer 400"
+    )]
+    InvalidTimestamp,
+
+    /// The push's signed `timestamp` lies outside the replay window: a captured push replayed
+    /// later, or a clock far off.
+    #[error(
+        "the push was signed {skew_secs} s away from this host's clock, outside the replay \
+         window of {window_secs} s: refused as a possible replay — if genuine pushes are refused, \
+         synchronise this host's clock (NTP) or widen the window on the builder"
+    )]
+    OutsideReplayWindow {
+        /// This host's time minus the push's timestamp, in seconds.
+        skew_secs: i64,
+        /// The configured window, in seconds.
+        window_secs: u64,
+    },
+
     /// A required integer element does not hold an integer.
     #[error(
         "the <{element}> element of the decrypted push is not an integer; keep the raw body \

@@ -78,6 +78,9 @@ struct StoredAuthorizer {
     /// Absent in records written before versions existed: those read as version 0.
     #[serde(default)]
     version: u64,
+    /// Absent when no authorization push was acted on yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_push_at_ms: Option<u64>,
 }
 
 /// Encodes a durable authorizer record.
@@ -92,6 +95,7 @@ pub fn encode_authorizer(record: &AuthorizerRecord) -> String {
         },
         updated_at_ms: to_millis(record.updated_at),
         version: record.version,
+        last_push_at_ms: record.last_push_at.map(to_millis),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -110,6 +114,7 @@ pub fn decode_authorizer(backend: &'static str, text: &str) -> Result<Authorizer
         },
         updated_at: from_millis(stored.updated_at_ms),
         version: stored.version,
+        last_push_at: stored.last_push_at_ms.map(from_millis),
     })
 }
 

@@ -136,6 +136,10 @@ pub struct AuthorizerRecord {
     /// [`TokenStore::rotate_refresh_token`] adds 1). When two copies of a record disagree, the
     /// higher version is the newer one.
     pub version: u64,
+    /// When the last authorization event acted on for this authorizer happened: the
+    /// `CreateTime` of an `authorized`, `updateauthorized` or `unauthorized` push, or the moment
+    /// a grant was exchanged through the redirect. An older push (a replay) is ignored.
+    pub last_push_at: Option<SystemTime>,
 }
 
 impl AuthorizerRecord {
@@ -152,6 +156,7 @@ impl AuthorizerRecord {
             status: AuthorizerStatus::Authorized,
             updated_at: SystemTime::now(),
             version: 0,
+            last_push_at: None,
         }
     }
 }
@@ -165,6 +170,7 @@ impl fmt::Debug for AuthorizerRecord {
             .field("status", &self.status)
             .field("updated_at", &self.updated_at)
             .field("version", &self.version)
+            .field("last_push_at", &self.last_push_at)
             .finish()
     }
 }

@@ -27,12 +27,17 @@ impl TestSentinel {
     pub fn start() -> Self {
         let dir = std::env::temp_dir().join(format!("wxinv-sentinel-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).expect("a temporary directory for the sentinel");
-        let master = ServerProcess::start_with(free_port(), &[]);
+        // Replication writes an RDB file on both sides: keep it in the temporary directory.
+        let in_dir = |name: &str| {
+            let node_dir = dir.join(name);
+            std::fs::create_dir_all(&node_dir).expect("a directory per node");
+            vec!["--dir".to_owned(), node_dir.display().to_string()]
+        };
+        let master = ServerProcess::start_with(free_port(), &in_dir("master"));
         let master_port = master.port();
-        let replica = ServerProcess::start_with(
-            free_port(),
-            &["--replicaof".into(), "127.0.0.1".into(), master_port.to_string()],
-        );
+        let mut replica_args = in_dir("replica");
+        replica_args.extend(["--replicaof".into(), "127.0.0.1".into(), master_port.to_string()]);
+        let replica = ServerProcess::start_with(free_port(), &replica_args);
         let replica_port = replica.port();
         wait_for(Duration::from_secs(10), "the replica to sync", || {
             info(&replica.url(), "replication").contains("master_link_status:up")

@@ -6,6 +6,9 @@
 //! no input makes it panic. [`InvoiceEvent::to_xml`] writes the same shape, for the sandbox
 //! and for tests that build pushes.
 //!
+//! Every event struct is `#[non_exhaustive]`: WeChat adds elements to pushes without notice.
+//! Read their fields; outside this crate, build them by parsing XML with [`InvoiceEvent::from_xml`].
+//!
 //! ```
 //! use wx_invoice_types::events::InvoiceEvent;
 //!
@@ -70,6 +73,7 @@ pub enum InvoiceEvent {
 /// Exactly one of `succ_order_id` / `fail_order_id` is normally non-empty; WeChat may push
 /// the same event again, so de-duplicate on the order id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct UserAuthorizeInvoice {
     /// `ToUserName`: the receiving account's original id (`gh_…`).
     pub to_user_name: String,
@@ -104,6 +108,7 @@ impl UserAuthorizeInvoice {
 
 /// `update_invoice_status` (spec §7.2), pushed to the platform and the merchant.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UpdateInvoiceStatus {
     /// `ToUserName`: the receiving account's original id.
     pub to_user_name: String,
@@ -121,6 +126,7 @@ pub struct UpdateInvoiceStatus {
 
 /// `submit_invoice_title` (spec §7.3), pushed to the merchant; its tags are lowercase.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct SubmitInvoiceTitle {
     /// `ToUserName`: the receiving account's original id.
     pub to_user_name: String,

@@ -2,10 +2,18 @@
 //!
 //! The body nests the invoice face data three levels deep:
 //! [`InsertInvoiceRequest`] → [`CardExt`] → [`InsertUserCard`] → [`InvoiceUserData`].
-//! All structs are plain with public fields; [`InsertInvoiceRequest::new`] and
-//! [`InvoiceUserData::new`] fill the required parts, and optional fields can then be set
-//! directly. Call [`InsertInvoiceRequest::validate`] before sending.
+//! All request structs are plain with public fields, so a struct literal works; the named
+//! constructors and `with_*` setters are the shorter way, and they keep apart what positional
+//! strings would let a caller swap: [`InvoiceUserData::digital`] and
+//! [`InvoiceUserData::tax_control`] take the invoice number and code as [`BillingNo`] and
+//! [`BillingCode`], [`InsertInvoiceRequest::new`] the [`OrderId`]; every other field is set by
+//! name. Call [`InsertInvoiceRequest::validate`] before sending (the client does).
+//!
+//! The request types stay exhaustive (no `#[non_exhaustive]`) so that struct literals keep
+//! working; [`InsertInvoiceResponse`], which WeChat sends, is `#[non_exhaustive]` and may gain
+//! fields.
 
+mod setters;
 mod validate;
 
 #[cfg(test)]
@@ -13,30 +21,33 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{BillingCode, BillingNo, OrderId};
 use crate::lenient;
 use crate::money::Fen;
 
 /// Body of `POST card/invoice/insert`.
 ///
 /// ```
-/// use wx_invoice_types::{Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData};
+/// use wx_invoice_types::{BillingNo, Fen, InsertInvoiceRequest, InvoiceItem, InvoiceUserData, OrderId};
 ///
-/// let data = InvoiceUserData::new(
-///     "某某科技有限公司",
-///     "12345678901234567890", // 数电 invoice: 20-digit number …
-///     "",                     // … and an empty invoice code
-///     1_700_000_000,
-///     "s_media_id_from_setpdf",
-/// )
-/// .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-/// .with_items(vec![InvoiceItem::new("咨询服务", Fen(10_000))]);
-/// let request = InsertInvoiceRequest::new("order-1", "pjZ8Yt...", "wxMERCHANT", "nonce123", data);
+/// // A 数电 invoice: a 20-digit number and no invoice code.
+/// let data = InvoiceUserData::digital(BillingNo::new("12345678901234567890"))
+///     .with_title("某某科技有限公司")
+///     .with_billing_time(1_700_000_000)
+///     .with_pdf("s_media_id_from_setpdf")
+///     .with_amounts(Fen(10_000), Fen(600)) // excluding tax, tax; fee = 106.00 CNY
+///     .with_item(InvoiceItem::new("咨询服务", Fen(10_000)));
+/// let request = InsertInvoiceRequest::new(OrderId::new("order-1"), data)
+///     .with_card_id("pjZ8Yt...")
+///     .with_appid("wxMERCHANT")
+///     .with_nonce_str("k3Vd9QmX2pLr7Tz0"); // optional through the client, which fills it in
 /// assert!(request.validate().unwrap().is_empty());
+/// assert_eq!(request.invoice_user_data().fee, Fen(10_600));
 /// ```
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct InsertInvoiceRequest {
     /// The order id the user authorized (the one given to `getauthurl`).
-    pub order_id: String,
+    pub order_id: OrderId,
     /// Invoice card template id from `platform/createcard`.
     pub card_id: String,
     /// Appid used when the order was authorized (the merchant's; event `AuthorizeAppId`).
@@ -48,7 +59,8 @@ pub struct InsertInvoiceRequest {
 /// `card_ext`: anti-replay nonce plus the user card.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct CardExt {
-    /// Random string against replays; use 16–32 characters of `[A-Za-z0-9]`.
+    /// Random string against replays; use 16–32 characters of `[A-Za-z0-9]`. Left empty, the
+    /// client fills in a random one.
     pub nonce_str: String,
     /// Wrapper around the invoice face data.
     pub user_card: InsertUserCard,
@@ -76,10 +88,10 @@ pub struct InvoiceUserData {
     #[serde(deserialize_with = "lenient::i64_or_numeric_string")]
     pub billing_time: i64,
     /// Invoice number (发票号码); for 数电 invoices the 20-digit number.
-    pub billing_no: String,
+    pub billing_no: BillingNo,
     /// Invoice code (发票代码); `""` for 数电 invoices.
     #[serde(default)]
-    pub billing_code: String,
+    pub billing_code: BillingCode,
     /// Line items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<InvoiceItem>>,
@@ -143,96 +155,10 @@ pub struct InvoiceItem {
     pub price: Fen,
 }
 
-impl InsertInvoiceRequest {
-    /// A request for `order_id` with the given template, authorizing appid, nonce and data.
-    pub fn new(
-        order_id: impl Into<String>,
-        card_id: impl Into<String>,
-        appid: impl Into<String>,
-        nonce_str: impl Into<String>,
-        invoice_user_data: InvoiceUserData,
-    ) -> Self {
-        Self {
-            order_id: order_id.into(),
-            card_id: card_id.into(),
-            appid: appid.into(),
-            card_ext: CardExt {
-                nonce_str: nonce_str.into(),
-                user_card: InsertUserCard { invoice_user_data },
-            },
-        }
-    }
-
-    /// The invoice face data (`card_ext.user_card.invoice_user_data`).
-    pub fn invoice_user_data(&self) -> &InvoiceUserData {
-        &self.card_ext.user_card.invoice_user_data
-    }
-}
-
-impl InvoiceUserData {
-    /// Face data with the required text fields and issue time; amounts start at zero
-    /// (set them with [`with_amounts`](Self::with_amounts)), optional fields at `None`,
-    /// `check_code` at `""`.
-    ///
-    /// For a 数电 invoice pass the 20-digit number as `billing_no` and `""` as `billing_code`.
-    pub fn new(
-        title: impl Into<String>,
-        billing_no: impl Into<String>,
-        billing_code: impl Into<String>,
-        billing_time: i64,
-        s_pdf_media_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            billing_no: billing_no.into(),
-            billing_code: billing_code.into(),
-            billing_time,
-            s_pdf_media_id: s_pdf_media_id.into(),
-            ..Self::default()
-        }
-    }
-
-    /// Sets `fee` (total incl. tax), `fee_without_tax` and `tax`.
-    pub fn with_amounts(mut self, fee: Fen, fee_without_tax: Fen, tax: Fen) -> Self {
-        self.fee = fee;
-        self.fee_without_tax = fee_without_tax;
-        self.tax = tax;
-        self
-    }
-
-    /// Sets the line items.
-    pub fn with_items(mut self, items: Vec<InvoiceItem>) -> Self {
-        self.info = Some(items);
-        self
-    }
-
-    /// Sets the check code (校验码); leave it `""` for 数电 invoices.
-    pub fn with_check_code(mut self, check_code: impl Into<String>) -> Self {
-        self.check_code = check_code.into();
-        self
-    }
-
-    /// Whether this is a 数电 (fully digital) invoice, i.e. `billing_code` is empty.
-    pub fn is_digital(&self) -> bool {
-        self.billing_code.trim().is_empty()
-    }
-}
-
-impl InvoiceItem {
-    /// An item with a name and unit price; quantity and unit unset.
-    pub fn new(name: impl Into<String>, price: Fen) -> Self {
-        Self {
-            name: name.into(),
-            num: None,
-            unit: None,
-            price,
-        }
-    }
-}
-
 /// Success body of `card/invoice/insert` (the `errcode`/`errmsg` envelope is read
 /// separately, see [`ApiStatus`](crate::envelope::ApiStatus)). Unknown fields are ignored.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// Card code of the inserted invoice card (not the 发票代码); persist it, it is needed
     /// by `platform/updatestatus`.

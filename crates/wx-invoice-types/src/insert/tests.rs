@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::{InsertInvoiceRequest, InsertInvoiceResponse, InvoiceItem, InvoiceUserData};
+use crate::ids::{BillingCode, BillingNo, OrderId};
 use crate::money::Fen;
 
 const SEED: &str = include_str!(concat!(
@@ -15,10 +16,16 @@ fn seed() -> InsertInvoiceRequest {
 }
 
 fn digital() -> InsertInvoiceRequest {
-    let data = InvoiceUserData::new("某某科技有限公司", "24442000000123456789", "", 1_700_000_000, "media-1")
-        .with_amounts(Fen(10_600), Fen(10_000), Fen(600))
-        .with_items(vec![InvoiceItem::new("咨询服务", Fen(10_000))]);
-    InsertInvoiceRequest::new("order-1", "card-1", "wxMERCHANT", "abcdef0123456789", data)
+    let data = InvoiceUserData::digital(BillingNo::new("24442000000123456789"))
+        .with_title("某某科技有限公司")
+        .with_billing_time(1_700_000_000)
+        .with_pdf("media-1")
+        .with_amounts(Fen(10_000), Fen(600))
+        .with_item(InvoiceItem::new("咨询服务", Fen(10_000)));
+    InsertInvoiceRequest::new(OrderId::new("order-1"), data)
+        .with_card_id("card-1")
+        .with_appid("wxMERCHANT")
+        .with_nonce_str("abcdef0123456789")
 }
 
 #[test]
@@ -83,7 +90,7 @@ fn digital_invoice_is_valid_without_warnings() {
 #[test]
 fn validate_reports_every_problem_at_once() {
     let mut req = digital();
-    req.order_id = String::new();
+    req.order_id = OrderId::default();
     req.card_id = " ".into();
     req.appid = String::new();
     req.card_ext.nonce_str = String::new();
@@ -128,7 +135,10 @@ fn validate_reports_every_problem_at_once() {
         .collect();
     assert_eq!(fields, expected);
     let text = err.to_string();
-    assert!(text.starts_with("request not sent: 14 invalid field(s)"), "{text}");
+    assert!(
+        text.starts_with("request not sent, fix 14 invalid fields and send it again: order_id: must not be empty; "),
+        "{text}"
+    );
     assert!(text.contains("exactly 20 ASCII digits"), "{text}");
 }
 
@@ -152,6 +162,15 @@ fn digital_billing_no_must_be_twenty_ascii_digits() {
     data.billing_code = "044001900111".into();
     data.billing_no = "12345678".into();
     assert!(req.validate().is_ok());
+    let message = {
+        let mut req = digital();
+        req.invoice_user_data_mut().billing_no = BillingNo::new("123");
+        req.validate().unwrap_err().problems()[0].message.clone()
+    };
+    assert_eq!(
+        message,
+        r#"a 数电 invoice (empty billing_code) needs exactly 20 ASCII digits, got "123""#
+    );
 }
 
 #[test]
@@ -167,6 +186,109 @@ fn billing_time_bounds() {
         req.card_ext.user_card.invoice_user_data.billing_time = time;
         assert_eq!(req.validate().is_ok(), ok, "{time}");
     }
+}
+
+#[test]
+fn setters_fill_the_fields_they_name() {
+    let data = InvoiceUserData::tax_control(BillingCode::new("044001900111"), BillingNo::new("12345678"))
+        .with_title("买方公司")
+        .with_billing_time(1_700_000_000)
+        .with_pdf("media-1")
+        .with_trip_pdf("media-2")
+        .with_amounts(Fen(10_000), Fen(1_300))
+        .with_items(vec![InvoiceItem::new("a", Fen(1))])
+        .with_item(InvoiceItem::new("b", Fen(2)).with_num(3).with_unit("个"))
+        .with_check_code("12345678901234567890")
+        .with_buyer_number("91440300MA5EXAMPLE")
+        .with_buyer_address_and_phone("深圳 0755-1")
+        .with_buyer_bank_account("招行 1")
+        .with_seller_number("91440300MA5SELLER1")
+        .with_seller_address_and_phone("广州 020-1")
+        .with_seller_bank_account("中行 2")
+        .with_remarks("备注")
+        .with_cashier("张三")
+        .with_maker("李四");
+    let expected = InvoiceUserData {
+        fee: Fen(11_300),
+        title: "买方公司".into(),
+        billing_time: 1_700_000_000,
+        billing_no: "12345678".into(),
+        billing_code: "044001900111".into(),
+        info: Some(vec![
+            InvoiceItem::new("a", Fen(1)),
+            InvoiceItem {
+                name: "b".into(),
+                num: Some(3),
+                unit: Some("个".into()),
+                price: Fen(2),
+            },
+        ]),
+        fee_without_tax: Fen(10_000),
+        tax: Fen(1_300),
+        s_pdf_media_id: "media-1".into(),
+        s_trip_pdf_media_id: Some("media-2".into()),
+        check_code: "12345678901234567890".into(),
+        buyer_number: Some("91440300MA5EXAMPLE".into()),
+        buyer_address_and_phone: Some("深圳 0755-1".into()),
+        buyer_bank_account: Some("招行 1".into()),
+        seller_number: Some("91440300MA5SELLER1".into()),
+        seller_address_and_phone: Some("广州 020-1".into()),
+        seller_bank_account: Some("中行 2".into()),
+        remarks: Some("备注".into()),
+        cashier: Some("张三".into()),
+        maker: Some("李四".into()),
+    };
+    assert_eq!(data, expected);
+    assert!(!data.is_digital());
+
+    let request = InsertInvoiceRequest::new(OrderId::new("o-1"), data.clone())
+        .with_card_id("card-1")
+        .with_appid("wxMERCHANT");
+    assert_eq!(request.order_id, "o-1");
+    assert_eq!(request.card_ext.nonce_str, "", "left for the client to fill");
+    let request = request.with_nonce_str("abcdef0123456789");
+    assert_eq!(request.validate(), Ok(Vec::new()));
+    assert_eq!(*request.invoice_user_data(), data);
+}
+
+#[test]
+fn digital_constructor_sends_empty_code_and_check_code() {
+    let data = InvoiceUserData::digital(BillingNo::new("24442000000123456789"));
+    assert!(data.is_digital());
+    let value = serde_json::to_value(&data).unwrap();
+    assert_eq!(value["billing_no"], json!("24442000000123456789"));
+    assert_eq!(value["billing_code"], json!(""));
+    assert_eq!(value["check_code"], json!(""));
+}
+
+#[test]
+fn a_missing_card_id_or_appid_is_named() {
+    let data = digital().card_ext.user_card.invoice_user_data;
+    let err = InsertInvoiceRequest::new(OrderId::new("o-1"), data)
+        .validate()
+        .unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["card_id", "appid", "card_ext.nonce_str"]);
+}
+
+#[test]
+fn amounts_setter_caps_an_overflowing_sum_and_validate_warns() {
+    let request = InsertInvoiceRequest {
+        card_ext: super::CardExt {
+            user_card: super::InsertUserCard {
+                invoice_user_data: digital()
+                    .card_ext
+                    .user_card
+                    .invoice_user_data
+                    .with_amounts(Fen(i64::MAX), Fen(1)),
+            },
+            ..digital().card_ext
+        },
+        ..digital()
+    };
+    assert_eq!(request.invoice_user_data().fee, Fen(i64::MAX));
+    let warnings = request.validate().unwrap();
+    assert!(warnings[0].message.contains("overflows"), "{}", warnings[0].message);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::OrderId;
 use crate::lenient;
 use crate::validation::{Findings, ValidationErrors};
 
@@ -11,15 +12,15 @@ pub struct GetAuthDataRequest {
     /// Platform id.
     pub s_pappid: String,
     /// The order to look up.
-    pub order_id: String,
+    pub order_id: OrderId,
 }
 
 impl GetAuthDataRequest {
     /// Looks up the authorization of `order_id` under platform `s_pappid`.
-    pub fn new(s_pappid: impl Into<String>, order_id: impl Into<String>) -> Self {
+    pub fn new(s_pappid: impl Into<String>, order_id: OrderId) -> Self {
         Self {
             s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
+            order_id,
         }
     }
 
@@ -27,13 +28,14 @@ impl GetAuthDataRequest {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut f = Findings::default();
         f.require("s_pappid", &self.s_pappid);
-        f.require("order_id", &self.order_id);
+        f.require("order_id", self.order_id.as_str());
         f.into_result()
     }
 }
 
 /// Response of `card/invoice/getauthdata`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// Authorization state as free text; seen: `"auth success"`, `"never auth"`.
     #[serde(default)]
@@ -58,6 +60,7 @@ impl GetAuthDataResponse {
 
 /// `user_auth_info`: a personal **or** a company title.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct UserAuthInfo {
     /// Personal title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +72,7 @@ pub struct UserAuthInfo {
 
 /// `user_auth_info.user_field`: a personal title as the user entered it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PersonalTitleInfo {
     /// Name.
     #[serde(default)]
@@ -86,6 +90,7 @@ pub struct PersonalTitleInfo {
 
 /// `user_auth_info.biz_field`: a company title as the user entered it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct CompanyTitleInfo {
     /// Company name.
     #[serde(default)]
@@ -112,6 +117,7 @@ pub struct CompanyTitleInfo {
 
 /// One answer to a custom field (`custom_field[]` of `getauthdata`).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct CustomFieldValue {
     /// The field's `key` as configured with `set_auth_field`.
     pub key: String,
@@ -127,7 +133,7 @@ pub struct RejectInsertRequest {
     /// Platform id.
     pub s_pappid: String,
     /// The order to reject.
-    pub order_id: String,
+    pub order_id: OrderId,
     /// Shown to the user, e.g. "订单已退款".
     pub reason: String,
     /// Follow-up link shown to the user.
@@ -136,11 +142,34 @@ pub struct RejectInsertRequest {
 }
 
 impl RejectInsertRequest {
+    /// Refuses to invoice `order_id`, telling the user `reason` (e.g. "订单已退款"). Also
+    /// required: [`with_s_pappid`](Self::with_s_pappid).
+    pub fn new(order_id: OrderId, reason: impl Into<String>) -> Self {
+        Self {
+            s_pappid: String::new(),
+            order_id,
+            reason: reason.into(),
+            url: None,
+        }
+    }
+
+    /// Sets `s_pappid`: the platform id the order was authorized under.
+    pub fn with_s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = s_pappid.into();
+        self
+    }
+
+    /// Sets `url`: a follow-up link shown to the user.
+    pub fn with_url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
     /// `s_pappid`, `order_id` and `reason` must be non-empty.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut f = Findings::default();
         f.require("s_pappid", &self.s_pappid);
-        f.require("order_id", &self.order_id);
+        f.require("order_id", self.order_id.as_str());
         f.require("reason", &self.reason);
         f.into_result()
     }
@@ -161,7 +190,7 @@ mod tests {
 
     #[test]
     fn requests_validate_required_fields() {
-        assert!(GetAuthDataRequest::new("p", "o").validate().is_ok());
+        assert!(GetAuthDataRequest::new("p", "o".into()).validate().is_ok());
         assert_eq!(
             GetAuthDataRequest::default().validate().unwrap_err().problems().len(),
             2
@@ -172,5 +201,14 @@ mod tests {
             ..RejectInsertRequest::default()
         };
         assert!(reject.validate().unwrap_err().mentions("reason"));
+        let built = RejectInsertRequest::new("o".into(), "订单已退款").with_s_pappid("p");
+        assert_eq!(built.validate(), Ok(()));
+        assert_eq!(built.url, None);
+        assert!(
+            RejectInsertRequest::new("o".into(), "r")
+                .validate()
+                .unwrap_err()
+                .mentions("s_pappid")
+        );
     }
 }

@@ -4,12 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::ids::OrderId;
 use crate::lenient;
 use crate::money::Fen;
 use crate::validation::{Findings, ValidationErrors};
 
 /// Response of `GET cgi-bin/ticket/getticket?type=wx_card`. `Debug` hides the ticket.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TicketResponse {
     /// The `wx_card` api_ticket; cache it and refresh before it expires.
     pub ticket: String,
@@ -99,12 +101,23 @@ impl<'de> Deserialize<'de> for AuthUrlType {
 }
 
 /// Body of `card/invoice/getauthurl`. `Debug` hides the ticket.
+///
+/// ```
+/// use wx_invoice_types::{AuthSource, AuthUrlType, Fen, GetAuthUrlRequest, OrderId};
+///
+/// let request = GetAuthUrlRequest::new(OrderId::new("order-1"), Fen(10_600), AuthSource::Web, AuthUrlType::UserTitle)
+///     .with_s_pappid("d3g=")
+///     .with_timestamp(1_700_000_000)
+///     .with_redirect_url("https://merchant.example/done");
+/// // The ticket may stay empty: the client fills it in with the merchant's wx_card ticket.
+/// assert_eq!(request.validate().unwrap_err().problems().len(), 1);
+/// ```
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct GetAuthUrlRequest {
     /// Platform id from the invoicing platform (its `seturl` result).
     pub s_pappid: String,
     /// Merchant-unique id of this invoicing request; never reuse it.
-    pub order_id: String,
+    pub order_id: OrderId,
     /// Order amount.
     pub money: Fen,
     /// Unix seconds.
@@ -138,12 +151,55 @@ impl fmt::Debug for GetAuthUrlRequest {
 }
 
 impl GetAuthUrlRequest {
+    /// A request to authorize invoicing `money` for `order_id`, on a page opened from
+    /// `source` that asks the user for `auth_type`.
+    ///
+    /// Also required: [`with_s_pappid`](Self::with_s_pappid) and
+    /// [`with_timestamp`](Self::with_timestamp). The ticket may stay empty when the request
+    /// goes through the client, which fills in the merchant's `wx_card` ticket.
+    pub fn new(order_id: OrderId, money: Fen, source: AuthSource, auth_type: AuthUrlType) -> Self {
+        Self {
+            s_pappid: String::new(),
+            order_id,
+            money,
+            timestamp: 0,
+            source,
+            redirect_url: None,
+            ticket: String::new(),
+            auth_type,
+        }
+    }
+
+    /// Sets `s_pappid`: the platform id the invoicing platform handed out (from `seturl`).
+    pub fn with_s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = s_pappid.into();
+        self
+    }
+
+    /// Sets `timestamp`: now, in Unix seconds.
+    pub fn with_timestamp(mut self, unix_seconds: i64) -> Self {
+        self.timestamp = unix_seconds;
+        self
+    }
+
+    /// Sets `redirect_url`: where a `web` page goes after the user authorized.
+    pub fn with_redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.redirect_url = Some(redirect_url.into());
+        self
+    }
+
+    /// Sets `ticket`: the merchant's `wx_card` api_ticket.
+    pub fn with_ticket(mut self, ticket: impl Into<String>) -> Self {
+        self.ticket = ticket.into();
+        self
+    }
+
     /// Checks required fields, a non-negative `money`, a 10-digit `timestamp` and an
     /// http(s) `redirect_url`, reporting every problem together.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut f = Findings::default();
         f.require("s_pappid", &self.s_pappid);
-        f.require("order_id", &self.order_id);
+        f.require("order_id", self.order_id.as_str());
         f.non_negative("money", self.money.0);
         f.epoch_seconds("timestamp", self.timestamp);
         if let Some(url) = &self.redirect_url
@@ -158,6 +214,7 @@ impl GetAuthUrlRequest {
 
 /// Response of `card/invoice/getauthurl`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// The authorization page (for `wxa`: the Mini Program path).
     pub auth_url: String,
@@ -169,6 +226,7 @@ pub struct GetAuthUrlResponse {
 #[cfg(test)]
 mod tests {
     use super::{AuthSource, AuthUrlType, GetAuthUrlRequest, TicketResponse};
+    use crate::ids::OrderId;
     use crate::money::Fen;
 
     fn request() -> GetAuthUrlRequest {
@@ -214,7 +272,7 @@ mod tests {
         assert_eq!(request().validate(), Ok(()));
         let mut bad = request();
         bad.s_pappid = String::new();
-        bad.order_id = String::new();
+        bad.order_id = OrderId::default();
         bad.money = Fen(-1);
         bad.timestamp = 1_700_000_000_000;
         bad.redirect_url = Some("javascript:alert(1)".into());

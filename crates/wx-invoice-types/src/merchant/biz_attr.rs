@@ -1,11 +1,16 @@
 //! `card/invoice/setbizattr?action=…` (M5): the authorization page's fields, the WeChat Pay
 //! merchant link and the merchant contact.
+//!
+//! The parts ([`AuthField`], [`PayMchInfo`], [`Contact`] …) are what a caller sends and also
+//! what a `get_*` action reads back. They stay exhaustive, so a struct literal builds a body;
+//! the response wrapper [`BizAttrResponse`] is `#[non_exhaustive]`, so WeChat adding a part
+//! to it is not a breaking change.
 
 use serde::{Deserialize, Serialize};
 
 use crate::int_flag;
 use crate::lenient;
-use crate::validation::{Findings, ValidationErrors};
+use crate::validation::{FieldPath, Findings, ValidationErrors};
 
 /// The `action` query parameter of `setbizattr`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,7 +59,19 @@ pub struct SetBizAttrRequest {
 }
 
 /// Response of `setbizattr`: for `get_*` actions the part asked for, otherwise empty.
-pub type BizAttrResponse = SetBizAttrRequest;
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct BizAttrResponse {
+    /// For `get_auth_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_field: Option<AuthField>,
+    /// For `get_pay_mch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paymch_info: Option<PayMchInfo>,
+    /// For `get_contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
 
 /// `auth_field`: both objects are sent.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
@@ -211,13 +228,14 @@ impl SetBizAttrRequest {
             }
         }
         if let Some(auth) = &self.auth_field {
+            static AUTH: FieldPath<'static> = FieldPath::root("auth_field");
             let lists = [
-                ("user_field", &auth.user_field.custom_field),
-                ("biz_field", &auth.biz_field.custom_field),
+                (AUTH.field("user_field"), &auth.user_field.custom_field),
+                (AUTH.field("biz_field"), &auth.biz_field.custom_field),
             ];
-            for (side, list) in lists {
+            for (side, list) in &lists {
                 for (i, custom) in list.iter().enumerate() {
-                    f.require(format!("auth_field.{side}.custom_field[{i}].key"), &custom.key);
+                    f.require(side.item("custom_field", i).field("key"), &custom.key);
                 }
             }
         }

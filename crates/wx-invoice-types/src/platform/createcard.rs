@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{Findings, ValidationErrors};
+use crate::validation::{FieldPath, Findings, ValidationErrors};
 
 /// Body of `card/invoice/platform/createcard`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
@@ -53,55 +53,102 @@ pub struct BaseInfo {
 
 /// Response of `card/invoice/platform/createcard`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateCardResponse {
     /// The new template id, used as `card_id` of `insert`.
     pub card_id: String,
 }
 
 impl CreateCardRequest {
-    /// A template for `payee` with invoice type label `invoice_type`, logo and short title.
-    pub fn new(
-        payee: impl Into<String>,
-        invoice_type: impl Into<String>,
-        logo_url: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
+    /// A template for the seller `payee` (its full legal name; one template per payee).
+    ///
+    /// Also required: [`with_invoice_type`](Self::with_invoice_type),
+    /// [`with_logo_url`](Self::with_logo_url) and [`with_title`](Self::with_title).
+    ///
+    /// ```
+    /// use wx_invoice_types::CreateCardRequest;
+    ///
+    /// let template = CreateCardRequest::new("某某科技有限公司")
+    ///     .with_invoice_type("增值税电子普通发票")
+    ///     .with_logo_url("http://mmbiz.qpic.cn/mmbiz/logo/0")
+    ///     .with_title("某某科技")
+    ///     .with_custom_url("查看详情", "https://merchant.example/invoice");
+    /// assert_eq!(template.validate(), Ok(()));
+    /// ```
+    pub fn new(payee: impl Into<String>) -> Self {
         Self {
             invoice_info: InvoiceInfo {
-                base_info: BaseInfo {
-                    logo_url: logo_url.into(),
-                    title: title.into(),
-                    ..BaseInfo::default()
-                },
                 payee: payee.into(),
-                invoice_type: invoice_type.into(),
+                ..InvoiceInfo::default()
             },
         }
+    }
+
+    /// Sets the invoice type label (`type`), e.g. `广东省增值税普通发票`.
+    pub fn with_invoice_type(mut self, invoice_type: impl Into<String>) -> Self {
+        self.invoice_info.invoice_type = invoice_type.into();
+        self
+    }
+
+    /// Sets `logo_url`: an image uploaded with the permanent-material API (mmbiz.qpic.cn).
+    pub fn with_logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.invoice_info.base_info.logo_url = logo_url.into();
+        self
+    }
+
+    /// Sets `title`: the payee's short name in the card list, at most 9 characters.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.invoice_info.base_info.title = title.into();
+        self
+    }
+
+    /// Sets the custom entry: its label `name` (at most 5 characters) and its link `url`.
+    pub fn with_custom_url(mut self, name: impl Into<String>, url: impl Into<String>) -> Self {
+        let base = &mut self.invoice_info.base_info;
+        base.custom_url_name = Some(name.into());
+        base.custom_url = Some(url.into());
+        self
+    }
+
+    /// Sets the tip right of the custom entry, at most 6 characters.
+    pub fn with_custom_url_sub_title(mut self, sub_title: impl Into<String>) -> Self {
+        self.invoice_info.base_info.custom_url_sub_title = Some(sub_title.into());
+        self
+    }
+
+    /// Sets the marketing entry: its label `name` (at most 5 characters) and its link `url`.
+    pub fn with_promotion_url(mut self, name: impl Into<String>, url: impl Into<String>) -> Self {
+        let base = &mut self.invoice_info.base_info;
+        base.promotion_url_name = Some(name.into());
+        base.promotion_url = Some(url.into());
+        self
+    }
+
+    /// Sets the tip right of the marketing entry, at most 6 characters.
+    pub fn with_promotion_url_sub_title(mut self, sub_title: impl Into<String>) -> Self {
+        self.invoice_info.base_info.promotion_url_sub_title = Some(sub_title.into());
+        self
     }
 
     /// Checks required fields and the length limits of spec §10 (characters, not bytes):
     /// title ≤ 9, entry names ≤ 5, sub titles ≤ 6.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
-        const BASE: &str = "invoice_info.base_info";
+        static BASE: FieldPath<'static> = FieldPath::root("invoice_info.base_info");
         let info = &self.invoice_info;
         let base = &info.base_info;
         let mut f = Findings::default();
-        f.require(format!("{BASE}.logo_url"), &base.logo_url);
-        f.require(format!("{BASE}.title"), &base.title);
-        f.max_chars(format!("{BASE}.title"), &base.title, 9);
-        f.max_chars_opt(format!("{BASE}.custom_url_name"), base.custom_url_name.as_deref(), 5);
+        f.require(BASE.field("logo_url"), &base.logo_url);
+        f.require(BASE.field("title"), &base.title);
+        f.max_chars(BASE.field("title"), &base.title, 9);
+        f.max_chars_opt(BASE.field("custom_url_name"), base.custom_url_name.as_deref(), 5);
         f.max_chars_opt(
-            format!("{BASE}.custom_url_sub_title"),
+            BASE.field("custom_url_sub_title"),
             base.custom_url_sub_title.as_deref(),
             6,
         );
+        f.max_chars_opt(BASE.field("promotion_url_name"), base.promotion_url_name.as_deref(), 5);
         f.max_chars_opt(
-            format!("{BASE}.promotion_url_name"),
-            base.promotion_url_name.as_deref(),
-            5,
-        );
-        f.max_chars_opt(
-            format!("{BASE}.promotion_url_sub_title"),
+            BASE.field("promotion_url_sub_title"),
             base.promotion_url_sub_title.as_deref(),
             6,
         );
@@ -117,20 +164,25 @@ mod tests {
 
     #[test]
     fn valid_template() {
-        let mut req = CreateCardRequest::new(
-            "某某科技有限公司",
-            "增值税电子普通发票",
-            "http://mmbiz.qpic.cn/x",
-            "一二三四五六七八九",
-        );
-        req.invoice_info.base_info.custom_url_name = Some("查看详情".into());
-        req.invoice_info.base_info.custom_url_sub_title = Some("一二三四五六".into());
+        let req = CreateCardRequest::new("某某科技有限公司")
+            .with_invoice_type("增值税电子普通发票")
+            .with_logo_url("http://mmbiz.qpic.cn/x")
+            .with_title("一二三四五六七八九")
+            .with_custom_url("查看详情", "https://example.com/detail")
+            .with_custom_url_sub_title("一二三四五六")
+            .with_promotion_url("优惠", "https://example.com/promo")
+            .with_promotion_url_sub_title("限时");
         assert_eq!(req.validate(), Ok(()));
+        let base = &req.invoice_info.base_info;
+        assert_eq!(base.custom_url.as_deref(), Some("https://example.com/detail"));
+        assert_eq!(base.promotion_url_name.as_deref(), Some("优惠"));
+        assert_eq!(req.invoice_info.payee, "某某科技有限公司");
+        assert_eq!(req.invoice_info.invoice_type, "增值税电子普通发票");
     }
 
     #[test]
     fn length_limits_count_characters() {
-        let mut req = CreateCardRequest::new("", "", "", "一二三四五六七八九十");
+        let mut req = CreateCardRequest::new("").with_title("一二三四五六七八九十");
         let base = &mut req.invoice_info.base_info;
         base.custom_url_name = Some("一二三四五六".into());
         base.custom_url_sub_title = Some("一二三四五六七".into());

@@ -1,5 +1,8 @@
 //! Invoicing-platform calls besides insert/PDF/status (spec P1, P2, P7): the platform id
 //! (`seturl`), invoice card templates (`createcard`) and card-code decryption.
+//!
+//! Request bodies stay exhaustive, so a struct literal builds one; the responses WeChat sends
+//! are `#[non_exhaustive]` and may gain fields (see the crate docs, "Which types may grow").
 
 mod createcard;
 
@@ -12,6 +15,7 @@ use crate::validation::{Findings, ValidationErrors};
 
 /// Response of `card/invoice/seturl` (request body: [`EmptyBody`](crate::envelope::EmptyBody)).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetUrlResponse {
     /// e.g. `https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=…`.
     pub invoice_url: String,
@@ -25,7 +29,9 @@ impl SetUrlResponse {
     ///
     /// ```
     /// # use wx_invoice_types::platform::SetUrlResponse;
-    /// let r = SetUrlResponse { invoice_url: "https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3g%3D".into() };
+    /// let r: SetUrlResponse = serde_json::from_str(
+    ///     r#"{"errcode":0,"errmsg":"ok","invoice_url":"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3g%3D"}"#,
+    /// ).unwrap();
     /// assert_eq!(r.s_pappid().as_deref(), Some("d3g="));
     /// ```
     pub fn s_pappid(&self) -> Option<String> {
@@ -59,6 +65,7 @@ impl DecryptCodeRequest {
 
 /// Response of `card/code/decrypt`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecryptCodeResponse {
     /// The card code, the same one `insert` returned.
     pub code: String,

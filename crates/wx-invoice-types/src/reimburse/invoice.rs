@@ -11,6 +11,7 @@ use crate::status::ReimburseStatus;
 /// createcard template of the same name). Missing fields read as empty; unknown ones
 /// (`order_id`, `accept`, `user_card_status`…) are ignored.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReimburseInvoice {
     /// Invoice card template id.
     #[serde(default)]
@@ -41,6 +42,7 @@ pub struct ReimburseInvoice {
 /// `user_info` of a reimburse invoice: the face data plus PDF links and status. Separate from
 /// [`InvoiceUserData`](crate::insert::InvoiceUserData): it has URLs instead of media ids.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReimburseUserInfo {
     /// Total including tax.
     #[serde(default)]

@@ -1,5 +1,10 @@
 //! Reimburser calls (spec R1–R4): read invoices the user submitted, and lock, unlock or
 //! close them.
+//!
+//! The bodies a reimburser sends ([`InvoiceCardRef`], the status updates) stay exhaustive, so a
+//! struct literal builds one; the invoices WeChat returns ([`ReimburseInvoice`],
+//! [`ReimburseUserInfo`], [`GetInvoiceBatchResponse`]) are `#[non_exhaustive]` and may gain
+//! fields.
 
 mod invoice;
 
@@ -8,7 +13,7 @@ pub use invoice::{ReimburseInvoice, ReimburseUserInfo};
 use serde::{Deserialize, Serialize};
 
 use crate::status::ReimburseStatus;
-use crate::validation::{Findings, ValidationErrors};
+use crate::validation::{FieldPath, Findings, ValidationErrors};
 
 /// An invoice card the user submitted: `{card_id, encrypt_code}` as `chooseInvoice` returns it.
 /// Also the body of `card/invoice/reimburse/getinvoiceinfo`.
@@ -38,20 +43,21 @@ impl InvoiceCardRef {
     /// Both fields must be non-empty.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut f = Findings::default();
-        self.check("", &mut f);
+        self.check(None, &mut f);
         f.into_result()
     }
 
-    fn check(&self, at: &str, f: &mut Findings) {
-        f.require(format!("{at}card_id"), &self.card_id);
-        f.require(format!("{at}encrypt_code"), &self.encrypt_code);
+    /// Checks both fields, under `at` when the card is an entry of a list.
+    fn check(&self, at: Option<&FieldPath<'_>>, f: &mut Findings) {
+        f.require(FieldPath::under(at, "card_id"), &self.card_id);
+        f.require(FieldPath::under(at, "encrypt_code"), &self.encrypt_code);
     }
 }
 
-fn check_list(field: &str, list: &[InvoiceCardRef], f: &mut Findings) {
+fn check_list(field: &'static str, list: &[InvoiceCardRef], f: &mut Findings) {
     f.non_empty_list(field, list);
     for (i, card) in list.iter().enumerate() {
-        card.check(&format!("{field}[{i}]."), f);
+        card.check(Some(&FieldPath::root_item(field, i)), f);
     }
 }
 
@@ -73,6 +79,7 @@ impl GetInvoiceBatchRequest {
 
 /// Response of `card/invoice/reimburse/getinvoicebatch`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
     /// One entry per requested card.
     #[serde(default)]

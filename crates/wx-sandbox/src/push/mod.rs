@@ -31,18 +31,24 @@ pub struct PushDelivery {
     pub status: Option<u16>,
     /// The first KiB of the receiver's body, if it answered.
     pub reply: Option<String>,
-    /// `true` when the receiver answered HTTP 200 with the body exactly `success`.
+    /// `true` when the receiver answered HTTP 200 with the body exactly `success` (on the
+    /// merchant message URL an empty body counts too, as WeChat allows there).
     pub delivered: bool,
+    /// 1 for the first attempt, 2… for WeChat's retries of an unacknowledged push.
+    pub attempt: u32,
     /// Why the push failed before getting an answer (connection, timeout, bad URL or key).
     pub error: Option<String>,
 }
 
 /// Where one event goes and how it is wrapped.
+#[derive(Clone)]
 struct Target {
     url: String,
     sibling: (&'static str, String),
     receive_id: String,
     openid: Option<String>,
+    /// The merchant message URL also takes an empty reply as acknowledged.
+    empty_reply_ok: bool,
 }
 
 fn target(shared: &Shared, event: &SandboxEvent) -> Option<Target> {
@@ -57,9 +63,13 @@ fn target(shared: &Shared, event: &SandboxEvent) -> Option<Target> {
                 sibling: ("AppId", config.component_appid.clone()),
                 receive_id: config.component_appid.clone(),
                 openid: None,
+                empty_reply_ok: false,
             });
         }
         SandboxEvent::UserAuthorizeInvoice {
+            merchant_appid, openid, ..
+        }
+        | SandboxEvent::UserAuthorizeInvoiceFailed {
             merchant_appid, openid, ..
         } => (merchant_appid, openid),
         SandboxEvent::UpdateInvoiceStatus { to_appid, openid, .. } => (to_appid, openid),
@@ -82,27 +92,36 @@ fn target(shared: &Shared, event: &SandboxEvent) -> Option<Target> {
         sibling: ("ToUserName", ids::gh_name(to_appid)),
         receive_id,
         openid: Some(openid.clone()),
+        empty_reply_ok: true,
     })
 }
 
-/// Delivers queued events one at a time, in order, until the sandbox stops.
+/// Delivers queued events one at a time, in order, until the sandbox stops. A push that is
+/// not acknowledged is tried again (`push_retries` times, `push_retry_delay` apart) before
+/// the next event; every attempt is recorded.
 pub(crate) async fn run(shared: Arc<Shared>, mut queue: UnboundedReceiver<SandboxEvent>) {
     let client = reqwest::Client::builder()
         .timeout(PUSH_TIMEOUT)
         .build()
         .unwrap_or_default();
     while let Some(event) = queue.recv().await {
-        let delivery = match target(&shared, &event) {
-            Some(target) => Some(deliver(&shared, &client, target, event).await),
-            None => None,
-        };
-        let mut st = shared.lock();
-        if let Some(d) = delivery {
-            if !d.delivered {
-                tracing::warn!(url = %d.url, status = ?d.status, error = ?d.error, "wx-sandbox push not acknowledged with `success`");
+        if let Some(target) = target(&shared, &event) {
+            let attempts = shared.config.push_retries.saturating_add(1);
+            for attempt in 1..=attempts {
+                let mut d = deliver(&shared, &client, target.clone(), event.clone()).await;
+                d.attempt = attempt;
+                let delivered = d.delivered;
+                if !delivered {
+                    tracing::warn!(url = %d.url, status = ?d.status, error = ?d.error, attempt, "wx-sandbox push not acknowledged");
+                }
+                shared.lock().record_delivery(d);
+                if delivered || attempt == attempts {
+                    break;
+                }
+                tokio::time::sleep(shared.config.push_retry_delay).await;
             }
-            st.deliveries.push(d);
         }
+        let mut st = shared.lock();
         st.pushes_pending = st.pushes_pending.saturating_sub(1);
     }
 }
@@ -118,6 +137,7 @@ async fn deliver(shared: &Shared, client: &reqwest::Client, target: Target, even
         status: None,
         reply: None,
         delivered: false,
+        attempt: 1,
         error: None,
     };
     let Some(key) = crypto::decode_key(&config.encoding_aes_key) else {
@@ -166,7 +186,7 @@ async fn deliver(shared: &Shared, client: &reqwest::Client, target: Target, even
         Ok(resp) => {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            record.delivered = status == 200 && text == "success";
+            record.delivered = status == 200 && (text == "success" || (target.empty_reply_ok && text.is_empty()));
             record.status = Some(status);
             record.reply = Some(text.chars().take(1024).collect());
         }

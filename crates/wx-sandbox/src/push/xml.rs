@@ -61,14 +61,27 @@ pub(crate) fn plaintext(event: &SandboxEvent, component_appid: &str, now: i64) -
             s_pappid,
             source,
             openid,
+        }
+        | SandboxEvent::UserAuthorizeInvoiceFailed {
+            merchant_appid,
+            order_id,
+            s_pappid,
+            source,
+            openid,
         } => {
+            let failed = matches!(event, SandboxEvent::UserAuthorizeInvoiceFailed { .. });
+            let (succ, fail) = if failed {
+                ("", order_id.as_str())
+            } else {
+                (order_id.as_str(), "")
+            };
             element(&mut x, "ToUserName", &ids::gh_name(merchant_appid));
             element(&mut x, "FromUserName", openid);
             number(&mut x, "CreateTime", now);
             element(&mut x, "MsgType", "event");
             element(&mut x, "Event", "user_authorize_invoice");
-            element(&mut x, "SuccOrderId", order_id);
-            element(&mut x, "FailOrderId", "");
+            element(&mut x, "SuccOrderId", succ);
+            element(&mut x, "FailOrderId", fail);
             element(&mut x, "AuthorizeAppId", merchant_appid);
             element(&mut x, "Source", source);
             element(&mut x, "SPAppId", s_pappid);

@@ -1,6 +1,6 @@
 //! Who is calling: token checks for component APIs and for business APIs.
 
-use super::Query;
+use super::Call;
 use crate::state::State;
 use crate::state::tokens::TokenKind;
 use crate::wire::{WxError, code};
@@ -17,9 +17,16 @@ pub(crate) struct Caller {
     pub kind: TokenKind,
 }
 
-/// Checks `access_token` for a business API. `sets`: permission sets of which an
-/// authorizer token needs one (empty = no permission check). Direct tokens have every set.
-pub(crate) fn business(st: &State, q: &Query, sets: &[u32]) -> Result<Caller, WxError> {
+/// Checks `access_token` for a business API and counts the call against the caller's daily
+/// quota of the path (45009 when used up). `sets`: permission sets of which an authorizer
+/// token needs one (empty = no permission check). Direct tokens have every set.
+pub(crate) fn business(st: &mut State, q: &Call, sets: &[u32]) -> Result<Caller, WxError> {
+    let caller = business_caller(st, q, sets)?;
+    st.quotas.spend(&caller.appid, &q.path)?;
+    Ok(caller)
+}
+
+fn business_caller(st: &State, q: &Call, sets: &[u32]) -> Result<Caller, WxError> {
     let record = st.tokens.check(q.get("access_token").map(String::as_str))?;
     match record.kind {
         TokenKind::Component => Err(WxError::new(
@@ -57,15 +64,31 @@ pub(crate) fn business(st: &State, q: &Query, sets: &[u32]) -> Result<Caller, Wx
     }
 }
 
-/// Checks `component_access_token` (or its alias `access_token`) for a component API.
-pub(crate) fn component(st: &State, q: &Query) -> Result<(), WxError> {
+/// Any valid token (component, authorizer or direct) in `access_token` (or
+/// `component_access_token`): whose account it is and which kind. Not counted.
+pub(crate) fn any_token(st: &State, q: &Call) -> Result<Caller, WxError> {
+    let token = q
+        .get("access_token")
+        .or_else(|| q.get("component_access_token"))
+        .map(String::as_str);
+    let record = st.tokens.check(token)?;
+    Ok(Caller {
+        appid: record.appid.clone(),
+        kind: record.kind,
+    })
+}
+
+/// Checks `component_access_token` (or its alias `access_token`) for a component API and
+/// counts the call against the component's daily quota of the path.
+pub(crate) fn component(st: &mut State, q: &Call) -> Result<(), WxError> {
     let token = q
         .get("component_access_token")
         .or_else(|| q.get("access_token"))
         .map(String::as_str);
     let record = st.tokens.check(token)?;
     if record.kind == TokenKind::Component {
-        Ok(())
+        let appid = record.appid.clone();
+        st.quotas.spend(&appid, &q.path)
     } else {
         Err(WxError::new(
             code::INVALID_CREDENTIAL,

@@ -31,6 +31,10 @@ pub(super) fn routes() -> Router<App> {
         .route("/sandbox/refresh_token/{appid}", get(refresh_token))
         .route("/sandbox/cards/{code}", get(card))
         .route("/sandbox/user_authorize", post(user_authorize))
+        .route("/sandbox/user_authorize/fail", post(fail_user_authorization))
+        .route("/sandbox/cards/{code}/submit", post(submit_invoice))
+        .route("/sandbox/quota", post(set_daily_limit))
+        .route("/sandbox/reset", post(reset))
         .route("/sandbox/events", get(events))
         .route("/sandbox/push/verify_ticket", post(push_verify_ticket))
         .route("/sandbox/push/replay", post(push_replay))
@@ -131,7 +135,8 @@ async fn unauthorize(State(app): State<App>, body: Bytes) -> Response {
 
 /// `{"path": "...", "times": 1, "kind": "errcode", "errcode": -1, "errmsg": "..."}` and the
 /// other kinds (`http_status` + `status`, `html`, `garbage`, `huge_body` + `bytes`,
-/// `delay` + `millis`).
+/// `delay` + `millis`, `apply_then_delay` + `millis`, `lose_answer`, `drop_connection`,
+/// `redirect` + `status` + `location`, `body` + `body`).
 #[derive(Deserialize)]
 struct FaultReq {
     path: String,
@@ -164,6 +169,18 @@ enum FaultKindReq {
     Delay {
         millis: u64,
     },
+    ApplyThenDelay {
+        millis: u64,
+    },
+    LoseAnswer,
+    DropConnection,
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    Body {
+        body: String,
+    },
 }
 
 async fn inject_fault(State(app): State<App>, body: Bytes) -> Response {
@@ -178,6 +195,11 @@ async fn inject_fault(State(app): State<App>, body: Bytes) -> Response {
         FaultKindReq::Garbage => FaultKind::Garbage,
         FaultKindReq::HugeBody { bytes } => FaultKind::HugeBody(bytes),
         FaultKindReq::Delay { millis } => FaultKind::Delay(Duration::from_millis(millis)),
+        FaultKindReq::ApplyThenDelay { millis } => FaultKind::ApplyThenDelay(Duration::from_millis(millis)),
+        FaultKindReq::LoseAnswer => FaultKind::LoseAnswer,
+        FaultKindReq::DropConnection => FaultKind::DropConnection,
+        FaultKindReq::Redirect { status, location } => FaultKind::Redirect { status, location },
+        FaultKindReq::Body { body } => FaultKind::Body(body),
     };
     app.inject_fault(Fault::new(req.path, kind).times(req.times));
     done()
@@ -220,8 +242,50 @@ async fn user_authorize(State(app): State<App>, body: Bytes) -> Response {
     }
 }
 
+async fn fail_user_authorization(State(app): State<App>, body: Bytes) -> Response {
+    let req = match admin_body::<UserAuthorization>(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    match app.fail_user_authorization(&req) {
+        Ok(openid) => Json(json!({"openid": openid})).into_response(),
+        Err(e) => admin_error(StatusCode::NOT_FOUND, e.to_string()),
+    }
+}
+
+async fn submit_invoice(State(app): State<App>, Path(code): Path<String>, body: Bytes) -> Response {
+    match admin_body::<AppidReq>(&body) {
+        Ok(r) => match app.submit_invoice(&code, &r.appid) {
+            Some(encrypt_code) => Json(json!({"encrypt_code": encrypt_code})).into_response(),
+            None => admin_error(StatusCode::NOT_FOUND, format!("no card with code {code}")),
+        },
+        Err(resp) => *resp,
+    }
+}
+
+#[derive(Deserialize)]
+struct DailyLimitReq {
+    path: String,
+    daily_limit: u64,
+}
+
+async fn set_daily_limit(State(app): State<App>, body: Bytes) -> Response {
+    match admin_body::<DailyLimitReq>(&body) {
+        Ok(r) => {
+            app.set_daily_limit(&r.path, r.daily_limit);
+            done()
+        }
+        Err(resp) => *resp,
+    }
+}
+
+async fn reset(State(app): State<App>) -> Response {
+    app.reset();
+    done()
+}
+
 async fn events(State(app): State<App>) -> Response {
-    Json(app.lock().events.clone()).into_response()
+    Json(app.lock().events.iter().cloned().collect::<Vec<_>>()).into_response()
 }
 
 async fn push_verify_ticket(State(app): State<App>) -> Response {
@@ -252,5 +316,5 @@ async fn push_replay(State(app): State<App>, body: Bytes) -> Response {
 }
 
 async fn deliveries(State(app): State<App>) -> Response {
-    Json(app.lock().deliveries.clone()).into_response()
+    Json(app.lock().deliveries.iter().cloned().collect::<Vec<_>>()).into_response()
 }

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::body::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::config::Config;
 use crate::ids;
 use crate::state::Shared;
@@ -24,7 +24,7 @@ pub(super) fn routes() -> Router<App> {
 }
 
 /// `component_appid` must be the emulated component (61011 otherwise).
-fn check_component_appid(config: &Config, obj: &Map<String, Value>) -> Result<(), WxError> {
+pub(super) fn check_component_appid(config: &Config, obj: &Map<String, Value>) -> Result<(), WxError> {
     let appid = required_str(obj, "component_appid")?;
     if appid == config.component_appid {
         Ok(())
@@ -33,7 +33,14 @@ fn check_component_appid(config: &Config, obj: &Map<String, Value>) -> Result<()
     }
 }
 
-fn check_secret(config: &Config, obj: &Map<String, Value>, key: &str) -> Result<(), WxError> {
+/// The component secret under `key`: missing → 41004, wrong → 40125.
+pub(super) fn check_secret(config: &Config, obj: &Map<String, Value>, key: &str) -> Result<(), WxError> {
+    if !obj.contains_key(key) {
+        return Err(WxError::new(
+            code::APPSECRET_MISSING,
+            format!("appsecret missing ({key})"),
+        ));
+    }
     if required_str(obj, key)? == config.component_secret {
         Ok(())
     } else {
@@ -41,7 +48,7 @@ fn check_secret(config: &Config, obj: &Map<String, Value>, key: &str) -> Result<
     }
 }
 
-fn component_token(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
+fn component_token(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let obj = json_object(body)?;
     let config = &app.config;
     check_component_appid(config, &obj)?;
@@ -49,13 +56,14 @@ fn component_token(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
     let ticket = required_str(&obj, "component_verify_ticket")?;
     let mut st = app.lock();
     st.tickets.check(ticket, config.ticket_ttl)?;
+    st.quotas.spend(&config.component_appid, &q.path)?;
     let token = st
         .tokens
         .issue(&config.component_appid, TokenKind::Component, config.token_ttl);
     Ok(json!({"component_access_token": token, "expires_in": config.token_ttl.as_secs()}))
 }
 
-fn start_push_ticket(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
+fn start_push_ticket(app: &Shared, _: &Call, body: &Bytes) -> WxResult {
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     check_secret(&app.config, &obj, "component_secret")?;
@@ -63,9 +71,9 @@ fn start_push_ticket(app: &Shared, _: &Query, body: &Bytes) -> WxResult {
     Ok(ok_with(Value::Null))
 }
 
-fn create_preauthcode(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn create_preauthcode(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::component(&st, q)?;
+    access::component(&mut st, q)?;
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     let code = ids::prefixed("preauthcode", 48);
@@ -76,9 +84,9 @@ fn create_preauthcode(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     Ok(json!({"pre_auth_code": code, "expires_in": 1800}))
 }
 
-fn query_auth(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn query_auth(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::component(&st, q)?;
+    access::component(&mut st, q)?;
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     let auth_code = required_str(&obj, "authorization_code")?;
@@ -98,9 +106,9 @@ fn query_auth(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     }}))
 }
 
-fn authorizer_token(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn authorizer_token(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::component(&st, q)?;
+    access::component(&mut st, q)?;
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     let appid = required_str(&obj, "authorizer_appid")?;
@@ -125,9 +133,9 @@ fn authorizer_token(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     }))
 }
 
-fn authorizer_info(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn authorizer_info(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::component(&st, q)?;
+    access::component(&mut st, q)?;
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     let appid = required_str(&obj, "authorizer_appid")?;
@@ -164,9 +172,9 @@ fn required_count(obj: &Map<String, Value>, key: &str) -> Result<u64, WxError> {
     })
 }
 
-fn authorizer_list(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let st = app.lock();
-    access::component(&st, q)?;
+fn authorizer_list(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
+    let mut st = app.lock();
+    access::component(&mut st, q)?;
     let obj = json_object(body)?;
     check_component_appid(&app.config, &obj)?;
     let offset = required_count(&obj, "offset")?;

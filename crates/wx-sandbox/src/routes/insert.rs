@@ -4,7 +4,7 @@ use axum::Router;
 use axum::body::Bytes;
 use serde_json::json;
 
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::ids;
 use crate::insert_body;
 use crate::state::Shared;
@@ -19,9 +19,9 @@ pub(super) fn routes() -> Router<App> {
 /// The simulated user behind orders nobody authorized (lenient mode).
 pub(crate) const DEFAULT_USER: &str = "sandbox-user";
 
-fn insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn insert(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_CARD_OR_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_CARD_OR_INVOICE)?;
     let obj = json_object(body)?;
     let req = insert_body::parse(&obj)?;
     let order_key = (req.appid.clone(), req.order_id.clone());

@@ -1,17 +1,29 @@
-//! Merchant APIs: authorization URL (M2), authorization data (M3), reject (M4) and
-//! `setbizattr` (M5).
+//! Merchant APIs: authorization URL (M2), authorization data (M3) and reject (M4);
+//! `setbizattr` (M5) is in `biz_attr`.
 
 use axum::Router;
 use axum::body::Bytes;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::state::Shared;
 use crate::state::merchant::{Order, OrderState};
 use crate::wire::{
-    WxError, WxResult, code, invalid_param, invoice_int, invoice_obj, invoice_str, json_object, ok, ok_with,
+    WxError, WxResult, code, invalid_param, invoice_int, invoice_str, json_object, ok, ok_with, only_keys,
     optional_invoice_str,
 };
+
+/// The body keys of getauthurl.
+const AUTH_URL_KEYS: &[&str] = &[
+    "s_pappid",
+    "order_id",
+    "money",
+    "timestamp",
+    "source",
+    "redirect_url",
+    "ticket",
+    "type",
+];
 
 /// appid of WeChat's invoice Mini Program (returned for `source = wxa`).
 const INVOICE_WXA_APPID: &str = "wx9db2c16d0633c2e7";
@@ -21,13 +33,14 @@ pub(super) fn routes() -> Router<App> {
         .route("/card/invoice/getauthurl", wx_post(get_auth_url))
         .route("/card/invoice/getauthdata", wx_post(get_auth_data))
         .route("/card/invoice/rejectinsert", wx_post(reject_insert))
-        .route("/card/invoice/setbizattr", wx_post(set_biz_attr))
+        .route("/card/invoice/setbizattr", wx_post(super::biz_attr::set_biz_attr))
 }
 
-fn get_auth_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn get_auth_url(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", AUTH_URL_KEYS)?;
     let s_pappid = invoice_str(&obj, "s_pappid")?;
     let order_id = invoice_str(&obj, "order_id")?;
     let money = invoice_int(&obj, "money")?;
@@ -56,8 +69,23 @@ fn get_auth_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
             "biz contact is empty, set contact first (setbizattr?action=set_contact)",
         ));
     }
-    if !st.merchants.ticket_valid_for(ticket, &caller.appid) {
-        return Err(invalid_param("ticket", "is not a valid wx_card ticket of this account"));
+    if kind == 1
+        && st
+            .merchants
+            .attrs
+            .get(&caller.appid)
+            .is_none_or(|a| a.auth_field.is_none())
+    {
+        return Err(WxError::new(
+            code::NEVER_SET_AUTH_FIELD,
+            "invoice never set auth field (type=1 needs setbizattr?action=set_auth_field first)",
+        ));
+    }
+    if !st.merchants.wx_card_ticket_valid_for(ticket, &caller.appid) {
+        return Err(invalid_param(
+            "ticket",
+            "is not a live wx_card ticket of this account (getticket?type=wx_card)",
+        ));
     }
     let platform = st
         .platforms
@@ -86,10 +114,11 @@ fn get_auth_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     }
 }
 
-fn get_auth_data(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+fn get_auth_data(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
+    let mut st = app.lock();
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["s_pappid", "order_id"])?;
     let s_pappid = invoice_str(&obj, "s_pappid")?;
     let order_id = invoice_str(&obj, "order_id")?;
     let order = st
@@ -112,10 +141,11 @@ fn get_auth_data(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     })
 }
 
-fn reject_insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn reject_insert(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["s_pappid", "order_id", "reason", "url"])?;
     let s_pappid = invoice_str(&obj, "s_pappid")?;
     let order_id = invoice_str(&obj, "order_id")?;
     invoice_str(&obj, "reason")?;
@@ -140,60 +170,4 @@ fn reject_insert(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
         })?;
     order.state = OrderState::Rejected;
     Ok(ok())
-}
-
-fn set_biz_attr(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
-    let obj = json_object(body)?;
-    let action = q.get("action").map_or("", String::as_str);
-    let attrs = st.merchants.attrs.entry(caller.appid).or_default();
-    match action {
-        "set_auth_field" => {
-            let field = invoice_obj(&obj, "auth_field")?;
-            invoice_obj(field, "user_field")
-                .map_err(|_| invalid_param("auth_field.user_field", "must be an object"))?;
-            invoice_obj(field, "biz_field").map_err(|_| invalid_param("auth_field.biz_field", "must be an object"))?;
-            attrs.auth_field = Some(Value::Object(field.clone()));
-            Ok(ok())
-        }
-        "get_auth_field" => attrs
-            .auth_field
-            .clone()
-            .map(|f| ok_with(json!({"auth_field": f})))
-            .ok_or_else(|| WxError::new(code::NEVER_SET_AUTH_FIELD, "invoice never set auth field")),
-        "set_pay_mch" => {
-            let info = invoice_obj(&obj, "paymch_info")?;
-            let mchid = invoice_str(info, "mchid")
-                .map_err(|_| invalid_param("paymch_info.mchid", "must be a non-empty string"))?;
-            invoice_str(info, "s_pappid")
-                .map_err(|_| invalid_param("paymch_info.s_pappid", "must be a non-empty string"))?;
-            if !mchid.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(WxError::new(code::INVALID_MCHID, "invalid mchid"));
-            }
-            attrs.pay_mch = Some(Value::Object(info.clone()));
-            Ok(ok())
-        }
-        "get_pay_mch" => attrs
-            .pay_mch
-            .clone()
-            .map(|p| ok_with(json!({"paymch_info": p})))
-            .ok_or_else(|| WxError::new(code::NEVER_SET_PAY_MCH, "invoice never set pay mch info")),
-        "set_contact" => {
-            let contact = invoice_obj(&obj, "contact")?;
-            invoice_str(contact, "phone").map_err(|_| invalid_param("contact.phone", "must be a non-empty string"))?;
-            invoice_int(contact, "time_out").map_err(|_| invalid_param("contact.time_out", "must be an integer"))?;
-            attrs.contact = Some(Value::Object(contact.clone()));
-            Ok(ok())
-        }
-        "get_contact" => attrs
-            .contact
-            .clone()
-            .map(|c| ok_with(json!({"contact": c})))
-            .ok_or_else(|| WxError::new(code::CONTACT_EMPTY, "biz contact is empty, set contact first")),
-        _ => Err(WxError::new(
-            code::INVOICE_ACTION_ERROR,
-            "invoice action error: action (query) must be one of set_auth_field, get_auth_field, set_pay_mch, get_pay_mch, set_contact, get_contact",
-        )),
-    }
 }

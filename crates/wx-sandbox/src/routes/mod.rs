@@ -3,28 +3,31 @@
 
 mod access;
 mod admin;
+mod biz_attr;
 mod component;
 mod direct;
 mod extract;
+mod faulting;
 mod insert;
 mod merchant;
 mod platform;
+mod quota;
 mod reimburse;
 mod templates;
 mod title;
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 
-use crate::fault::FaultKind;
 use crate::state::Shared;
 use crate::wire::{WxError, WxResult, code, respond};
 use extract::{WxBody, WxQuery};
@@ -36,15 +39,42 @@ pub(crate) type App = Arc<Shared>;
 /// Query-string parameters of a call.
 pub(crate) type Query = HashMap<String, String>;
 
-/// A WeChat endpoint taking a query and a raw body (parsed after the token check).
-pub(crate) type Endpoint = fn(&Shared, &Query, &Bytes) -> WxResult;
+/// One call as an endpoint sees it: its path (for the daily quota) and its query string
+/// (which it derefs to).
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    /// The request path, without query string.
+    pub path: String,
+    /// The query-string parameters.
+    pub query: Query,
+}
+
+impl Call {
+    pub(crate) fn new(uri: &Uri, query: Query) -> Self {
+        Self {
+            path: uri.path().to_owned(),
+            query,
+        }
+    }
+}
+
+impl Deref for Call {
+    type Target = Query;
+
+    fn deref(&self) -> &Query {
+        &self.query
+    }
+}
+
+/// A WeChat endpoint taking the call and a raw body (parsed after the token check).
+pub(crate) type Endpoint = fn(&Shared, &Call, &Bytes) -> WxResult;
 
 /// `POST` route for an [`Endpoint`].
 pub(crate) fn wx_post(endpoint: Endpoint) -> MethodRouter<App> {
     post(
-        move |State(app): State<App>, WxQuery(q): WxQuery, body: Result<WxBody, WxError>| async move {
+        move |State(app): State<App>, uri: Uri, WxQuery(q): WxQuery, body: Result<WxBody, WxError>| async move {
             match body {
-                Ok(WxBody(bytes)) => respond(endpoint(&app, &q, &bytes)),
+                Ok(WxBody(bytes)) => respond(endpoint(&app, &Call::new(&uri, q), &bytes)),
                 Err(e) => e.into_response(),
             }
         },
@@ -63,6 +93,7 @@ pub(crate) fn router(shared: App) -> Router {
         .merge(merchant::routes())
         .merge(reimburse::routes())
         .merge(title::routes())
+        .merge(quota::routes())
         .merge(admin::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
@@ -87,16 +118,10 @@ async fn count_and_fault(State(app): State<App>, req: Request, next: Next) -> Re
         *st.counts.entry(path.clone()).or_default() += 1;
         st.take_fault(&path)
     };
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
-    if let Some(response) = fault.kind.response() {
-        return response;
+    match fault {
+        Some(fault) => faulting::faulted(fault.kind, req, next).await,
+        None => next.run(req).await,
     }
-    if let FaultKind::Delay(d) = fault.kind {
-        tokio::time::sleep(d).await;
-    }
-    next.run(req).await
 }
 
 async fn unknown_path() -> Response {
@@ -107,6 +132,14 @@ async fn unknown_path() -> Response {
         .into_response()
 }
 
-async fn wrong_method() -> Response {
-    WxError::new(code::REQUIRE_POST, "require POST method").into_response()
+/// Paths WeChat serves only with `GET`.
+pub(crate) const GET_ONLY: &[&str] = &["/cgi-bin/token", "/cgi-bin/ticket/getticket"];
+
+/// WeChat's answers to a wrong method: 43001 on a GET-only path, 43002 elsewhere.
+async fn wrong_method(method: Method, uri: Uri) -> Response {
+    if method != Method::GET && GET_ONLY.contains(&uri.path()) {
+        WxError::new(code::REQUIRE_GET, "require GET method").into_response()
+    } else {
+        WxError::new(code::REQUIRE_POST, "require POST method").into_response()
+    }
 }

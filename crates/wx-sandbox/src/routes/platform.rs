@@ -5,17 +5,17 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
 use super::extract::WxQuery;
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::state::Shared;
 use crate::state::cards::{CardStatus, platform_change};
 use crate::state::media::PDF_URL_TTL;
-use crate::wire::{WxError, WxResult, code, invalid_param, invoice_str, json_object, ok, ok_with};
+use crate::wire::{WxError, WxResult, code, invalid_param, invoice_str, json_object, ok, ok_with, only_keys};
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -62,12 +62,13 @@ async fn read_pdf_part(multipart: Result<Multipart, MultipartRejection>) -> Resu
 
 async fn set_pdf(
     State(app): State<App>,
+    uri: Uri,
     WxQuery(q): WxQuery,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let caller = {
-        let st = app.lock();
-        match access::business(&st, &q, access::SETS_INVOICE) {
+        let mut st = app.lock();
+        match access::business(&mut st, &Call::new(&uri, q), access::SETS_INVOICE) {
             Ok(c) => c,
             Err(e) => return e.into_response(),
         }
@@ -88,11 +89,14 @@ async fn set_pdf(
     axum::Json(ok_with(json!({"s_media_id": id}))).into_response()
 }
 
-fn get_pdf(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn get_pdf(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
-    match obj.get("action") {
+    only_keys(&obj, "", &["action", "s_media_id"])?;
+    // `action` belongs in the body; some clients send it in the query: accept both.
+    let query_action = q.get("action").cloned().map(serde_json::Value::String);
+    match obj.get("action").or(query_action.as_ref()) {
         Some(serde_json::Value::String(a)) if a == "get_url" => {}
         Some(serde_json::Value::String(_)) => {
             return Err(WxError::new(
@@ -119,10 +123,11 @@ async fn download_pdf(State(app): State<App>, Path(key): Path<String>) -> Respon
     }
 }
 
-fn update_status(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn update_status(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["card_id", "code", "reimburse_status"])?;
     let card_id = invoice_str(&obj, "card_id")?;
     let card_code = invoice_str(&obj, "code")?;
     let wanted = invoice_str(&obj, "reimburse_status")?;

@@ -4,11 +4,11 @@ use axum::Router;
 use axum::body::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::state::cards::{CardSnapshot, CardStatus, reimburser_change};
 use crate::state::media::PDF_URL_TTL;
 use crate::state::{Shared, State};
-use crate::wire::{WxError, WxResult, code, invalid_param, invoice_str, json_object, ok, ok_with};
+use crate::wire::{WxError, WxResult, code, invalid_param, invoice_str, json_object, ok, ok_with, only_keys};
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -21,26 +21,43 @@ pub(super) fn routes() -> Router<App> {
         )
 }
 
-/// The card a `{card_id, encrypt_code}` pair designates (40056 if none).
-fn find_card<'a>(st: &'a State, item: &Map<String, Value>) -> Result<&'a CardSnapshot, WxError> {
+/// The card a `{card_id, encrypt_code}` pair designates for `caller` (40056 if none;
+/// 72037 if the user submitted the card with this code to another reimburser), and whether
+/// the code was handed to the caller itself.
+fn find_card<'a>(st: &'a State, item: &Map<String, Value>, caller: &str) -> Result<(&'a CardSnapshot, bool), WxError> {
     let card_id = invoice_str(item, "card_id")?;
     let encrypt_code = invoice_str(item, "encrypt_code")?;
-    st.cards
-        .by_encrypt_code
-        .get(encrypt_code)
-        .and_then(|c| st.cards.by_code.get(c))
+    let entry = st.cards.by_encrypt_code.get(encrypt_code);
+    let card = entry
+        .and_then(|e| st.cards.by_code.get(&e.code))
         .filter(|c| c.card_id == card_id)
         .ok_or_else(|| {
             WxError::new(
                 code::INVALID_SERIAL_CODE,
                 "invalid serial code: no card with this card_id and encrypt_code",
             )
-        })
+        })?;
+    match entry.and_then(|e| e.reimburser.as_deref()) {
+        Some(holder) if holder != caller => Err(WxError::new(
+            code::INVOICE_OWNER_ERROR,
+            "invoice owner error: the user submitted this invoice to another account",
+        )),
+        Some(_) => Ok((card, true)),
+        None => Ok((card, false)),
+    }
 }
 
-/// `InvoiceInfo` as R1/R2 return it; creates a fresh `pdf_url`.
-fn invoice_info(app: &Shared, st: &mut State, code: &str) -> Option<Value> {
-    let card = st.cards.by_code.get(code)?.clone();
+/// The keys of a `{card_id, encrypt_code}` item.
+const ITEM_KEYS: &[&str] = &["card_id", "encrypt_code"];
+
+/// `InvoiceInfo` as R1/R2 return it; creates a fresh `pdf_url`. `openid_under`: the
+/// account whose openid of the user is returned (a reimburser the card was submitted to),
+/// else the card's own openid.
+fn invoice_info(app: &Shared, st: &mut State, code: &str, openid_under: Option<&str>) -> Option<Value> {
+    let mut card = st.cards.by_code.get(code)?.clone();
+    if let Some(appid) = openid_under {
+        card.openid = st.cards.openid(appid, &card.user);
+    }
     let template = st.platforms.templates.get(&card.card_id);
     let payee = template.map_or("Sandbox payee", |t| t.payee.as_str()).to_owned();
     let kind = template.map_or("增值税电子普通发票", |t| t.kind.as_str()).to_owned();
@@ -76,16 +93,18 @@ fn invoice_info(app: &Shared, st: &mut State, code: &str) -> Option<Value> {
     }))
 }
 
-fn get_invoice_info(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn get_invoice_info(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
-    let code = find_card(&st, &obj)?.code.clone();
-    let info = invoice_info(app, &mut st, &code).unwrap_or(Value::Null);
+    only_keys(&obj, "", ITEM_KEYS)?;
+    let (card, own) = find_card(&st, &obj, &caller.appid)?;
+    let code = card.code.clone();
+    let info = invoice_info(app, &mut st, &code, own.then_some(caller.appid.as_str())).unwrap_or(Value::Null);
     Ok(ok_with(info))
 }
 
-/// `item_list` / `invoice_list`: a non-empty array of objects.
+/// `item_list` / `invoice_list`: a non-empty array of `{card_id, encrypt_code}` objects.
 fn item_list<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Vec<&'a Map<String, Value>>, WxError> {
     let Some(Value::Array(items)) = obj.get(key) else {
         return Err(invalid_param(key, "must be an array"));
@@ -95,19 +114,30 @@ fn item_list<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Vec<&'a Map<S
     }
     items
         .iter()
-        .map(|i| i.as_object().ok_or_else(|| invalid_param(key, "items must be objects")))
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item
+                .as_object()
+                .ok_or_else(|| invalid_param(key, "items must be objects"))?;
+            only_keys(item, &format!("{key}[{i}]"), ITEM_KEYS)?;
+            Ok(item)
+        })
         .collect()
 }
 
-fn get_invoice_batch(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn get_invoice_batch(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
-    let codes = item_list(&obj, "item_list")?
+    only_keys(&obj, "", &["item_list"])?;
+    let cards = item_list(&obj, "item_list")?
         .into_iter()
-        .map(|item| find_card(&st, item).map(|c| c.code.clone()))
+        .map(|item| find_card(&st, item, &caller.appid).map(|(c, own)| (c.code.clone(), own)))
         .collect::<Result<Vec<_>, _>>()?;
-    let infos: Vec<Value> = codes.iter().filter_map(|c| invoice_info(app, &mut st, c)).collect();
+    let infos: Vec<Value> = cards
+        .iter()
+        .filter_map(|(c, own)| invoice_info(app, &mut st, c, own.then_some(caller.appid.as_str())))
+        .collect();
     Ok(ok_with(json!({"item_list": infos})))
 }
 
@@ -137,26 +167,33 @@ fn apply(st: &mut State, reimburser: &str, codes: &[String], to: CardStatus) -> 
     Ok(())
 }
 
-fn update_status(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn update_status(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
-    let code = find_card(&st, &obj)?.code.clone();
+    only_keys(&obj, "", &["card_id", "encrypt_code", "reimburse_status"])?;
+    let code = find_card(&st, &obj, &caller.appid)?.0.code.clone();
     let to = wanted_status(&obj)?;
     apply(&mut st, &caller.appid, &[code], to)?;
     Ok(ok())
 }
 
-fn update_status_batch(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
+fn update_status_batch(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     let mut st = app.lock();
-    let caller = access::business(&st, q, access::SETS_INVOICE)?;
+    let caller = access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["openid", "reimburse_status", "invoice_list"])?;
     let openid = invoice_str(&obj, "openid")?;
     let to = wanted_status(&obj)?;
     let mut codes = Vec::new();
     for item in item_list(&obj, "invoice_list")? {
-        let card = find_card(&st, item)?;
-        if card.openid != openid {
+        let (card, own) = find_card(&st, item, &caller.appid)?;
+        let owner = if own {
+            st.cards.openid_if_known(&caller.appid, &card.user)
+        } else {
+            Some(card.openid.clone())
+        };
+        if owner.as_deref() != Some(openid) {
             return Err(WxError::new(
                 code::INVOICE_OWNER_ERROR,
                 "invoice owner error: a card does not belong to this openid",

@@ -4,11 +4,13 @@ use axum::Router;
 use axum::body::Bytes;
 use serde_json::{Value, json};
 
-use super::{App, Query, access, wx_post};
+use super::{App, Call, access, wx_post};
 use crate::ids;
 use crate::state::Shared;
 use crate::state::tokens::TokenKind;
-use crate::wire::{WxError, WxResult, code, invalid_param, invoice_str, json_object, ok_with, optional_invoice_str};
+use crate::wire::{
+    WxError, WxResult, code, invalid_param, invoice_str, json_object, ok_with, only_keys, optional_invoice_str,
+};
 
 /// The prefix of a user's "my invoice title" QR content.
 pub(crate) const SCAN_PREFIX: &str = "https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=";
@@ -20,10 +22,24 @@ pub(super) fn routes() -> Router<App> {
         .route("/card/invoice/scantitle", wx_post(scan_title))
 }
 
-fn user_title_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let st = app.lock();
-    access::business(&st, q, access::SETS_INVOICE)?;
+fn user_title_url(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
+    let mut st = app.lock();
+    access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(
+        &obj,
+        "",
+        &[
+            "user_fill",
+            "title",
+            "phone",
+            "tax_no",
+            "addr",
+            "bank_type",
+            "bank_no",
+            "out_title_id",
+        ],
+    )?;
     let user_fill = match obj.get("user_fill") {
         None | Some(Value::Null) => 0,
         Some(v) => v
@@ -54,10 +70,11 @@ fn user_title_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     })))
 }
 
-fn select_title_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let st = app.lock();
-    access::business(&st, q, access::SETS_INVOICE)?;
+fn select_title_url(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
+    let mut st = app.lock();
+    access::business(&mut st, q, access::SETS_INVOICE)?;
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["attach", "biz_name"])?;
     optional_invoice_str(&obj, "attach")?;
     optional_invoice_str(&obj, "biz_name")?;
     Ok(ok_with(json!({
@@ -65,9 +82,9 @@ fn select_title_url(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
     })))
 }
 
-fn scan_title(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
-    let st = app.lock();
-    let caller = access::business(&st, q, &[])?;
+fn scan_title(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
+    let mut st = app.lock();
+    let caller = access::business(&mut st, q, &[])?;
     if caller.kind == TokenKind::Authorizer {
         return Err(WxError::new(
             code::API_UNAUTHORIZED,
@@ -75,6 +92,7 @@ fn scan_title(app: &Shared, q: &Query, body: &Bytes) -> WxResult {
         ));
     }
     let obj = json_object(body)?;
+    only_keys(&obj, "", &["scan_text"])?;
     let text = invoice_str(&obj, "scan_text")?;
     if !text.starts_with(SCAN_PREFIX) || text.len() == SCAN_PREFIX.len() {
         return Err(WxError::new(

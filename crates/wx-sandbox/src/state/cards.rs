@@ -78,11 +78,23 @@ pub struct CardSnapshot {
     pub(crate) user: String,
 }
 
+/// What an `encrypt_code` stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct EncryptCode {
+    /// The card code.
+    pub code: String,
+    /// The reimburser the user submitted the card to with this code (`None`: the card's own
+    /// encrypt code, as in jump links, usable by any account).
+    pub reimburser: Option<String>,
+}
+
 /// All cards, plus the uniqueness indexes insert checks.
 #[derive(Debug, Default)]
 pub(crate) struct Cards {
     pub by_code: HashMap<String, CardSnapshot>,
-    pub by_encrypt_code: HashMap<String, String>,
+    pub by_encrypt_code: HashMap<String, EncryptCode>,
+    /// The encrypt code handed to each (card code, reimburser appid).
+    submitted: HashMap<(String, String), String>,
     /// (body appid, order_id) of every inserted card.
     pub orders: HashSet<(String, String)>,
     /// (billing_code, billing_no) of every inserted card.
@@ -100,6 +112,11 @@ impl Cards {
             .clone()
     }
 
+    /// The openid of `user` under `appid`, if one was handed out.
+    pub(crate) fn openid_if_known(&self, appid: &str, user: &str) -> Option<String> {
+        self.openids.get(&(appid.to_owned(), user.to_owned())).cloned()
+    }
+
     /// A card code not used yet.
     pub(crate) fn fresh_code(&self) -> String {
         loop {
@@ -114,9 +131,36 @@ impl Cards {
     pub(crate) fn insert(&mut self, card: CardSnapshot, billing: (String, String)) {
         self.orders.insert((card.appid.clone(), card.order_id.clone()));
         self.billing.insert(billing);
-        self.by_encrypt_code
-            .insert(card.encrypt_code.clone(), card.code.clone());
+        self.by_encrypt_code.insert(
+            card.encrypt_code.clone(),
+            EncryptCode {
+                code: card.code.clone(),
+                reimburser: None,
+            },
+        );
         self.by_code.insert(card.code.clone(), card);
+    }
+
+    /// The user submits card `code` to `reimburser` (as chooseInvoice in its page): the
+    /// encrypt code only that reimburser may use (stable per card and reimburser).
+    pub(crate) fn submit(&mut self, code: &str, reimburser: &str) -> Option<String> {
+        if !self.by_code.contains_key(code) {
+            return None;
+        }
+        let key = (code.to_owned(), reimburser.to_owned());
+        if let Some(existing) = self.submitted.get(&key) {
+            return Some(existing.clone());
+        }
+        let encrypt_code = ids::alphanumeric(64);
+        self.by_encrypt_code.insert(
+            encrypt_code.clone(),
+            EncryptCode {
+                code: code.to_owned(),
+                reimburser: Some(reimburser.to_owned()),
+            },
+        );
+        self.submitted.insert(key, encrypt_code.clone());
+        Some(encrypt_code)
     }
 }
 

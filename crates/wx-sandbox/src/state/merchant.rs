@@ -41,26 +41,36 @@ pub(crate) struct Order {
     pub state: OrderState,
 }
 
+/// Which api_ticket `getticket` issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TicketKind {
+    /// `type=wx_card`: opens invoice authorization pages (getauthurl).
+    WxCard,
+    /// `type=jsapi`: for the JS-SDK only.
+    Jsapi,
+}
+
 /// All merchant-side state.
 #[derive(Debug, Default)]
 pub(crate) struct Merchants {
     pub attrs: HashMap<String, BizAttrs>,
-    /// `wx_card` ticket → (appid, expiry).
-    pub card_tickets: HashMap<String, (String, Instant)>,
+    /// api_ticket → (appid, kind, expiry).
+    pub card_tickets: HashMap<String, (String, TicketKind, Instant)>,
     /// (merchant appid, order_id) → order.
     pub orders: HashMap<(String, String), Order>,
 }
 
 impl Merchants {
-    pub(crate) fn remember_ticket(&mut self, ticket: &str, appid: &str, ttl: Duration) {
+    pub(crate) fn remember_ticket(&mut self, ticket: &str, appid: &str, kind: TicketKind, ttl: Duration) {
         self.card_tickets
-            .insert(ticket.to_owned(), (appid.to_owned(), Instant::now() + ttl));
+            .insert(ticket.to_owned(), (appid.to_owned(), kind, Instant::now() + ttl));
     }
 
-    pub(crate) fn ticket_valid_for(&self, ticket: &str, appid: &str) -> bool {
+    /// Whether `ticket` is a live `wx_card` ticket of `appid`.
+    pub(crate) fn wx_card_ticket_valid_for(&self, ticket: &str, appid: &str) -> bool {
         self.card_tickets
             .get(ticket)
-            .is_some_and(|(a, exp)| a == appid && Instant::now() < *exp)
+            .is_some_and(|(a, kind, exp)| a == appid && *kind == TicketKind::WxCard && Instant::now() < *exp)
     }
 
     /// The orders with this `s_pappid` and `order_id` (any merchant).

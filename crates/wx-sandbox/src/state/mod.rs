@@ -5,9 +5,10 @@ pub(crate) mod component;
 pub(crate) mod media;
 pub(crate) mod merchant;
 pub(crate) mod platforms;
+pub(crate) mod quota;
 pub(crate) mod tokens;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::config::Config;
@@ -17,7 +18,6 @@ use crate::push::PushDelivery;
 use crate::state::cards::CardSnapshot;
 
 /// The mutable state of one sandbox (no `Debug`: it holds tokens and secrets).
-#[derive(Default)]
 pub(crate) struct State {
     pub tickets: component::Tickets,
     pub auth: component::Authorizations,
@@ -26,19 +26,51 @@ pub(crate) struct State {
     pub cards: cards::Cards,
     pub platforms: platforms::Platforms,
     pub merchants: merchant::Merchants,
+    pub quotas: quota::Quotas,
     pub counts: BTreeMap<String, u64>,
     pub faults: Vec<Fault>,
-    /// Every event emitted so far, oldest first.
-    pub events: Vec<SandboxEvent>,
+    /// The newest events emitted, oldest first (at most `log_capacity`).
+    pub events: VecDeque<SandboxEvent>,
+    /// How many events and deliveries are kept.
+    pub log_capacity: usize,
     /// Queue of the push delivery task (set when a push URL is configured).
     pub push_queue: Option<tokio::sync::mpsc::UnboundedSender<SandboxEvent>>,
     /// Events queued for delivery and not finished yet.
     pub pushes_pending: usize,
-    /// Every push attempt, oldest first.
-    pub deliveries: Vec<PushDelivery>,
+    /// The newest push attempts, oldest first (at most `log_capacity`).
+    pub deliveries: VecDeque<PushDelivery>,
+}
+
+/// Appends to a bounded log, dropping the oldest entries beyond `capacity`.
+fn bounded_push<T>(log: &mut VecDeque<T>, capacity: usize, item: T) {
+    log.push_back(item);
+    while log.len() > capacity.max(1) {
+        log.pop_front();
+    }
 }
 
 impl State {
+    /// A clean state for these settings.
+    pub(crate) fn new(config: &Config) -> Self {
+        Self {
+            tickets: component::Tickets::default(),
+            auth: component::Authorizations::default(),
+            tokens: tokens::Tokens::default(),
+            media: media::MediaStore::default(),
+            cards: cards::Cards::default(),
+            platforms: platforms::Platforms::default(),
+            merchants: merchant::Merchants::default(),
+            quotas: quota::Quotas::with_limits(config.daily_limits.clone()),
+            counts: BTreeMap::new(),
+            faults: Vec::new(),
+            events: VecDeque::new(),
+            log_capacity: config.log_capacity,
+            push_queue: None,
+            pushes_pending: 0,
+            deliveries: VecDeque::new(),
+        }
+    }
+
     /// Records an event and queues it for pushing.
     pub(crate) fn emit(&mut self, event: SandboxEvent) {
         if let Some(queue) = &self.push_queue
@@ -46,7 +78,22 @@ impl State {
         {
             self.pushes_pending += 1;
         }
-        self.events.push(event);
+        bounded_push(&mut self.events, self.log_capacity, event);
+    }
+
+    /// Records a push attempt.
+    pub(crate) fn record_delivery(&mut self, delivery: PushDelivery) {
+        bounded_push(&mut self.deliveries, self.log_capacity, delivery);
+    }
+
+    /// Forgets every account, token, card, order, count, fault, quota and log entry; the
+    /// push queue and the settings stay.
+    pub(crate) fn reset(&mut self, config: &Config) {
+        let queue = self.push_queue.take();
+        let pending = self.pushes_pending;
+        *self = Self::new(config);
+        self.push_queue = queue;
+        self.pushes_pending = pending;
     }
 
     /// `update_invoice_status` to the card's platform and merchant.
@@ -100,9 +147,9 @@ impl std::fmt::Debug for Shared {
 impl Shared {
     pub(crate) fn new(config: Config, base_url: String) -> Self {
         Self {
+            state: Mutex::new(State::new(&config)),
             config,
             base_url,
-            state: Mutex::new(State::default()),
         }
     }
 

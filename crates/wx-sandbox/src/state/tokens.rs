@@ -98,14 +98,15 @@ impl Tokens {
         n
     }
 
-    /// Checks a token from a query string: missing/unknown/revoked → 40001, expired → 42001.
+    /// Checks a token from a query string: missing → 41001, not shaped like a token → 40014,
+    /// unknown or revoked → 40001, expired → 42001.
     pub(crate) fn check(&self, token: Option<&str>) -> Result<&TokenRecord, WxError> {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
-            return Err(WxError::new(
-                code::INVALID_CREDENTIAL,
-                "invalid credential, access_token is invalid or not latest (access_token missing)",
-            ));
+            return Err(WxError::new(code::ACCESS_TOKEN_MISSING, "access_token missing"));
         };
+        if !well_formed(token) {
+            return Err(WxError::new(code::INVALID_ACCESS_TOKEN, "invalid access_token"));
+        }
         let Some(record) = self.by_value.get(token) else {
             return Err(WxError::new(
                 code::INVALID_CREDENTIAL,
@@ -122,6 +123,15 @@ impl Tokens {
             Ended::Live => Ok(record),
         }
     }
+}
+
+/// What any WeChat access token looks like: 16–512 characters of `[A-Za-z0-9_-]`. A
+/// well-formed token the sandbox never issued is merely unknown (40001).
+fn well_formed(token: &str) -> bool {
+    (16..=512).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn expired() -> WxError {

@@ -172,3 +172,41 @@ async fn debug_output_hides_secrets() {
     );
     assert!(shown.contains(&sb.base_url()));
 }
+
+#[tokio::test]
+async fn reset_returns_to_a_clean_state() {
+    let sb = Sandbox::start().await.expect("start");
+    let t = crate::support::direct_token(&sb, PLATFORM).await;
+    let media = upload_pdf(&sb, &t).await;
+    let code = insert(&sb, &t, &insert_body("o-1", &media, "1")).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    sb.push_verify_ticket();
+    sb.inject_fault(wx_sandbox::Fault::errcode("/card/invoice/seturl", -1, "system error"));
+    sb.reset();
+    assert!(sb.card(&code).is_none());
+    assert!(sb.counts().is_empty() && sb.events().is_empty());
+    assert_err(&insert(&sb, &t, &insert_body("o-1", &media, "1")).await, 40001);
+    let t = crate::support::direct_token(&sb, PLATFORM).await;
+    let v = post(&sb, &format!("/card/invoice/seturl?access_token={t}"), &json!({})).await;
+    assert_eq!(v["errcode"], 0, "the fault is gone: {v}");
+    assert_eq!(admin(&sb, "/sandbox/reset", &json!({})).await.0, 200);
+    assert!(sb.counts().is_empty());
+}
+
+#[tokio::test]
+async fn event_and_delivery_logs_keep_the_newest_entries() {
+    let sb = Sandbox::builder().log_capacity(3).start().await.expect("start");
+    let tickets: Vec<String> = (0..5).map(|_| sb.push_verify_ticket()).collect();
+    let kept: Vec<String> = sb
+        .events()
+        .into_iter()
+        .map(|e| match e {
+            wx_sandbox::SandboxEvent::ComponentVerifyTicket { ticket } => ticket,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kept, tickets[2..]);
+    assert!(Sandbox::builder().log_capacity(0).start().await.is_err());
+}

@@ -53,8 +53,20 @@ async fn component_token_needs_minted_ticket_appid_and_secret() {
     )
     .await;
     assert_err(&bad_appid, 61011);
-    let missing = post(&sb, TOKEN_PATH, &json!({"component_appid": CAPPID})).await;
-    assert_err(&missing, 47001);
+    let no_secret = post(
+        &sb,
+        TOKEN_PATH,
+        &json!({"component_appid": CAPPID, "component_verify_ticket": ticket}),
+    )
+    .await;
+    assert_err(&no_secret, 41004);
+    let no_ticket = post(
+        &sb,
+        TOKEN_PATH,
+        &json!({"component_appid": CAPPID, "component_appsecret": CSECRET}),
+    )
+    .await;
+    assert_err(&no_ticket, 47001);
 }
 
 #[tokio::test]
@@ -91,7 +103,7 @@ async fn start_push_ticket_checks_secret_field_name() {
         &json!({"component_appid": CAPPID, "component_appsecret": CSECRET}),
     )
     .await;
-    assert_err(&wrong, 47001);
+    assert_err(&wrong, 41004);
 }
 
 #[tokio::test]
@@ -119,7 +131,7 @@ async fn preauthcode_accepts_both_token_parameter_names() {
         &json!({"component_appid": CAPPID}),
     )
     .await;
-    assert_err(&none, 40001);
+    assert_err(&none, 41001);
 }
 
 #[tokio::test]

@@ -78,7 +78,8 @@ async fn getticket_wx_card() {
     assert!(v["ticket"].as_str().is_some_and(|s| !s.is_empty()));
     assert_eq!(v["expires_in"], 7200);
     assert_err(&getticket(&sb, &t, "bogus").await, 40097);
-    assert_err(&getticket(&sb, "unknown", "wx_card").await, 40001);
+    assert_err(&getticket(&sb, "unknown0000000000000000", "wx_card").await, 40001);
+    assert_err(&getticket(&sb, "not a token", "wx_card").await, 40014);
 }
 
 #[tokio::test]

@@ -99,6 +99,13 @@ impl Flow {
         )
         .await;
         assert_eq!(contact["errcode"], 0);
+        let fields = post(
+            &sb,
+            &format!("/card/invoice/setbizattr?action=set_auth_field&access_token={merchant}"),
+            &json!({"auth_field": {"user_field": {"show_title": 1}, "biz_field": {"show_title": 1, "show_tax_no": 1}}}),
+        )
+        .await;
+        assert_eq!(fields["errcode"], 0, "{fields}");
         let ticket = getticket(&sb, &merchant).await;
         Flow {
             sb,
@@ -156,7 +163,7 @@ async fn seturl_is_stable_and_createcard_validates() {
     .await;
     assert_eq!(s_pappid_of(again["invoice_url"].as_str().expect("url")), f.s_pappid);
     let path = format!("/card/invoice/platform/createcard?access_token={}", f.platform);
-    let long_title = post(&f.sb, &path, &json!({"invoice_info": {"base_info": {"logo_url": "x", "title": "一二三四五六七八九十"}, "payee": "p", "type": "t"}})).await;
+    let long_title = post(&f.sb, &path, &json!({"invoice_info": {"base_info": {"logo_url": "https://mmbiz.qpic.cn/mmbiz_png/logo/0", "title": "一二三四五六七八九十"}, "payee": "p", "type": "t"}})).await;
     assert_err(&long_title, 72031);
     assert!(
         long_title["errmsg"]
@@ -167,7 +174,7 @@ async fn seturl_is_stable_and_createcard_validates() {
     let misplaced = post(
         &f.sb,
         &path,
-        &json!({"invoice_info": {"base_info": {"logo_url": "x", "title": "t", "payee": "p"}, "type": "t"}}),
+        &json!({"invoice_info": {"base_info": {"logo_url": "https://mmbiz.qpic.cn/mmbiz_png/logo/0", "title": "t", "payee": "p"}, "type": "t"}}),
     )
     .await;
     assert_err(&misplaced, 72031);

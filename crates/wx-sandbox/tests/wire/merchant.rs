@@ -10,7 +10,9 @@ use crate::support::{MERCHANT, PLATFORM, assert_err, authorizer, direct_token, p
 async fn setbizattr_six_actions() {
     let f = setup(false).await;
     let path = |action: &str| format!("/card/invoice/setbizattr?action={action}&access_token={}", f.merchant);
-    assert_err(&post(&f.sb, &path("get_auth_field"), &json!({})).await, 72029);
+    let fresh = direct_token(&f.sb, "wxmerchantfresh01").await;
+    let fresh_path = format!("/card/invoice/setbizattr?action=get_auth_field&access_token={fresh}");
+    assert_err(&post(&f.sb, &fresh_path, &json!({})).await, 72029);
     assert_err(&post(&f.sb, &path("get_pay_mch"), &json!({})).await, 72028);
     let field =
         json!({"user_field": {"show_title": 1, "show_phone": 1}, "biz_field": {"show_title": 1, "show_tax_no": 1}});

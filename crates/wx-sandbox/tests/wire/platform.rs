@@ -103,7 +103,7 @@ async fn setpdf_rejects_non_pdf_and_wrong_shapes() {
         .json()
         .await
         .expect("j");
-    assert_err(&v, 40001);
+    assert_err(&v, 41001);
 }
 
 #[tokio::test]

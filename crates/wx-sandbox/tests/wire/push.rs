@@ -27,18 +27,18 @@ use crate::support::{MERCHANT, PLATFORM, direct_token, post};
 type Received = (String, HashMap<String, String>, String);
 
 #[derive(Clone)]
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().map(|g| g.clone()).unwrap_or_default()
     }
 }
 
-async fn receiver(status: u16, reply: &'static str) -> Receiver {
+pub(crate) async fn receiver(status: u16, reply: &'static str) -> Receiver {
     let got: Arc<Mutex<Vec<Received>>> = Arc::default();
     let store = got.clone();
     let app = Router::new().fallback(move |uri: Uri, State(()): State<()>, body: String| {
@@ -83,7 +83,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 }
 
 /// Verifies both signatures and decrypts: (plaintext XML, receive id).
-fn open(query: &HashMap<String, String>, body: &str) -> (String, String) {
+pub(crate) fn open(query: &HashMap<String, String>, body: &str) -> (String, String) {
     let encrypt = between(body, "<Encrypt><![CDATA[", "]]></Encrypt>");
     let (ts, nonce) = (&query["timestamp"], &query["nonce"]);
     assert_eq!(query["encrypt_type"], "aes");
@@ -253,6 +253,7 @@ async fn failed_deliveries_are_recorded() {
     let sb = Sandbox::builder()
         .push_url(wrong_reply.url.clone())
         .message_push_url(server_error.url.clone())
+        .push_retries(0)
         .start()
         .await
         .expect("start");
@@ -272,6 +273,7 @@ async fn failed_deliveries_are_recorded() {
 
     let dead = Sandbox::builder()
         .push_url("http://127.0.0.1:9/unreachable")
+        .push_retries(0)
         .start()
         .await
         .expect("start");

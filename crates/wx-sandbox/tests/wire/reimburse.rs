@@ -231,3 +231,63 @@ async fn title_apis() {
     .await;
     assert_err(&refused, 48001);
 }
+
+#[tokio::test]
+async fn an_invoice_submitted_to_a_reimburser_is_refused_to_others() {
+    let f = setup(false).await;
+    let (code, _, _) = f.issued_card("o-own", "1", "alice").await;
+    let mine = direct_token(&f.sb, "wxreimburser00001").await;
+    let other = direct_token(&f.sb, "wxreimburser00002").await;
+    let bound = f.sb.submit_invoice(&code, "wxreimburser00001").expect("card");
+    assert_eq!(
+        f.sb.submit_invoice(&code, "wxreimburser00001").as_deref(),
+        Some(bound.as_str())
+    );
+    let item = json!({"card_id": f.card_id, "encrypt_code": bound});
+    let read = |token: &str| {
+        let (sb, url, body) = (
+            &f.sb,
+            format!("/card/invoice/reimburse/getinvoiceinfo?access_token={token}"),
+            item.clone(),
+        );
+        async move { post(sb, &url, &body).await }
+    };
+    let info = read(&mine).await;
+    assert_eq!(info["errcode"], 0, "{info}");
+    let card_openid = f.sb.card(&code).expect("card").openid;
+    let my_openid = info["openid"].as_str().expect("openid").to_owned();
+    assert_ne!(
+        my_openid, card_openid,
+        "the reimburser sees the user under its own appid"
+    );
+    assert_err(&read(&other).await, 72037);
+    let batch = post(
+        &f.sb,
+        &format!("/card/invoice/reimburse/getinvoicebatch?access_token={other}"),
+        &json!({"item_list": [item]}),
+    )
+    .await;
+    assert_err(&batch, 72037);
+    assert_err(
+        &set_status(&f, &other, &f.card_id, &bound, "INVOICE_REIMBURSE_LOCK").await,
+        72037,
+    );
+    // The owner locks it in a batch with the openid it was shown.
+    let lock = post(
+        &f.sb,
+        &format!("/card/invoice/reimburse/updatestatusbatch?access_token={mine}"),
+        &json!({"openid": my_openid, "reimburse_status": "INVOICE_REIMBURSE_LOCK", "invoice_list": [item]}),
+    )
+    .await;
+    assert_eq!(lock["errcode"], 0, "{lock}");
+    assert_eq!(f.sb.card(&code).expect("card").status, CardStatus::Lock);
+    // Over HTTP too.
+    let resp = http()
+        .post(format!("{}/sandbox/cards/{code}/submit", f.sb.base_url()))
+        .json(&json!({"appid": "wxreimburser00002"}))
+        .send()
+        .await
+        .expect("req");
+    let v: Value = resp.json().await.expect("json");
+    assert!(v["encrypt_code"].as_str().is_some_and(|c| c != bound));
+}

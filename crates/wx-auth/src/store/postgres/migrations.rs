@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS "{schema}".authorizers (
     status           text    NOT NULL CHECK (status IN ('authorized', 'revoked')),
     updated_at_ms    bigint  NOT NULL,
     version          bigint  NOT NULL CHECK (version >= 0),
+    last_push_at_ms  bigint,
     PRIMARY KEY (component_appid, authorizer_appid)
 );
 CREATE TABLE IF NOT EXISTS "{schema}".verify_tickets (

@@ -49,6 +49,7 @@ struct RecordColumns {
     status: &'static str,
     updated_at_ms: i64,
     version: i64,
+    last_push_at_ms: Option<i64>,
 }
 
 impl RecordColumns {
@@ -62,6 +63,7 @@ impl RecordColumns {
             status: status_text(record.status),
             updated_at_ms: to_millis(record.updated_at),
             version: version_column(record.version)?,
+            last_push_at_ms: record.last_push_at.map(to_millis),
         })
     }
 }
@@ -82,6 +84,7 @@ fn decode_record(row: &PgRow) -> Result<AuthorizerRecord, sqlx::Error> {
         },
         updated_at: from_millis(row.try_get("updated_at_ms")?),
         version: u64::try_from(version).unwrap_or(0),
+        last_push_at: row.try_get::<Option<i64>, _>("last_push_at_ms")?.map(from_millis),
     })
 }
 
@@ -178,6 +181,7 @@ impl TokenStore for PostgresStore {
                 .bind(cols.status)
                 .bind(cols.updated_at_ms)
                 .bind(cols.version)
+                .bind(cols.last_push_at_ms)
                 .execute(&self.pool),
         )
         .await?;
@@ -205,7 +209,8 @@ impl TokenStore for PostgresStore {
             .bind(&cols.permission_sets)
             .bind(cols.status)
             .bind(cols.updated_at_ms)
-            .bind(cols.version);
+            .bind(cols.version)
+            .bind(cols.last_push_at_ms);
         if let Some(expected) = expected {
             query = query.bind(version_column(expected)?);
         }

@@ -28,8 +28,7 @@ pub(super) struct Statements {
     pub(super) lock_holder: String,
 }
 
-const AUTHORIZER_COLUMNS: &str =
-    "component_appid, authorizer_appid, refresh_token, permission_sets, status, updated_at_ms, version";
+const AUTHORIZER_COLUMNS: &str = "component_appid, authorizer_appid, refresh_token, permission_sets, status, updated_at_ms, version, last_push_at_ms";
 const KEY: &str = "namespace = $1 AND appid = $2 AND kind = $3";
 
 impl Statements {
@@ -48,18 +47,19 @@ impl Statements {
                 "SELECT {AUTHORIZER_COLUMNS} FROM {authorizers} WHERE component_appid = $1 AND authorizer_appid = $2"
             ),
             put_authorizer: format!(
-                "INSERT INTO {authorizers} ({AUTHORIZER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                "INSERT INTO {authorizers} ({AUTHORIZER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (component_appid, authorizer_appid) DO UPDATE SET refresh_token = EXCLUDED.refresh_token, \
                  permission_sets = EXCLUDED.permission_sets, status = EXCLUDED.status, \
-                 updated_at_ms = EXCLUDED.updated_at_ms, version = EXCLUDED.version"
+                 updated_at_ms = EXCLUDED.updated_at_ms, version = EXCLUDED.version, \
+                 last_push_at_ms = EXCLUDED.last_push_at_ms"
             ),
             insert_authorizer_if_absent: format!(
-                "INSERT INTO {authorizers} ({AUTHORIZER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                "INSERT INTO {authorizers} ({AUTHORIZER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (component_appid, authorizer_appid) DO NOTHING"
             ),
             update_authorizer_if_version: format!(
                 "UPDATE {authorizers} SET refresh_token = $3, permission_sets = $4, status = $5, updated_at_ms = $6, \
-                 version = $7 WHERE component_appid = $1 AND authorizer_appid = $2 AND version = $8"
+                 version = $7, last_push_at_ms = $8 WHERE component_appid = $1 AND authorizer_appid = $2 AND version = $9"
             ),
             rotate_refresh_token: format!(
                 "UPDATE {authorizers} SET refresh_token = $4, updated_at_ms = $5, version = version + 1 \

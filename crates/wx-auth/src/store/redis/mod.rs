@@ -61,6 +61,7 @@ const MAX_PX_MILLIS: u64 = 100 * 365 * 24 * 3600 * 1000;
 /// let sentinel = RedisStore::connect_sentinel(&["redis://127.0.0.1:26379/"], "mymaster").await?;
 /// # let _ = (store, cluster, sentinel); Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 #[derive(Clone)]
 pub struct RedisStore {
     inner: Arc<Inner>,

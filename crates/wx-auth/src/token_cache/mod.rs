@@ -5,148 +5,140 @@
 //! Lookup order for a key: L1 → (one task per key) store → store lock → re-read → refresh.
 //! A store outage degrades to L1 plus local single-flight, with a warning; it never fails a call
 //! that WeChat could serve.
+//!
+//! Loads run in a task of their own: a caller that goes away (a timeout, a dropped request)
+//! neither cancels the refresh — so a rotated refresh token is still stored — nor leaves the
+//! fleet's lock held.
+
+mod l1;
+mod refresh_lock;
+mod settings;
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::future::Future;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 
-use crate::clock::{self, SharedClock};
+pub use settings::{CacheSettings, RefreshMode};
+
+use self::l1::L1;
+use self::refresh_lock::HeldLock;
 use crate::error::AuthError;
 use crate::store::{TokenKey, TokenStore};
 use crate::token::AccessToken;
 
-/// How a token source behaves when its cached token is missing or stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum RefreshMode {
-    /// Refresh from WeChat (under the store's lock) when needed. The default.
-    #[default]
-    Refresh,
-    /// Never call a token endpoint: wait (bounded) for a refresher process to write a fresh
-    /// token to the shared store, then fail with [`AuthError::RefreshTimeout`].
-    ReadOnly,
-}
-
-/// Tunables of a [`TokenCache`]; the builders of the token sources set them.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct CacheSettings {
-    /// Refresh this long before expiry (capped at half a token's lifetime). Default 5 minutes.
-    pub margin: Duration,
-    /// How long the cross-process refresh lock is held at most. Default 20 s.
-    pub lock_ttl: Duration,
-    /// How long a caller waits for someone else's refresh. Default 30 s.
-    pub wait_budget: Duration,
-    /// Most tokens kept in the in-process L1. Default 10 000.
-    pub l1_capacity: usize,
-    /// Refresh, or only read what a refresher wrote.
-    pub mode: RefreshMode,
-    /// Where time comes from (default: the system clock); builders set the same clock as
-    /// their transport's.
-    pub clock: SharedClock,
-}
-
-impl Default for CacheSettings {
-    fn default() -> Self {
-        Self {
-            margin: Duration::from_secs(300),
-            lock_ttl: Duration::from_secs(20),
-            wait_budget: Duration::from_secs(30),
-            l1_capacity: 10_000,
-            mode: RefreshMode::Refresh,
-            clock: clock::system(),
-        }
-    }
-}
-
-type Flight = Arc<OnceCell<Result<AccessToken, AuthError>>>;
+type Outcome = Option<Result<AccessToken, AuthError>>;
 
 /// The caching engine behind every token source, public for credentials of the same shape
 /// (e.g. the `wx_card` ticket): an in-process L1 in front of a [`TokenStore`], one load per
 /// key in the process (single-flight), the store's lock across processes, and degradation to
-/// local refresh when the store is down.
+/// local refresh when the store is down. Cheap to clone; clones share everything.
+#[derive(Clone)]
 pub struct TokenCache {
-    store: Arc<dyn TokenStore>,
-    settings: CacheSettings,
-    l1: Mutex<HashMap<TokenKey, AccessToken>>,
-    flights: Mutex<HashMap<TokenKey, Flight>>,
+    inner: Arc<Inner>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section is a single map operation: a poisoned map is still consistent.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+struct Inner {
+    store: Arc<dyn TokenStore>,
+    settings: CacheSettings,
+    l1: L1,
+    flights: Mutex<HashMap<TokenKey, watch::Receiver<Outcome>>>,
 }
 
 impl std::fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenCache")
-            .field("store", &self.store)
-            .field("settings", &self.settings)
-            .field("l1_entries", &lock(&self.l1).len())
+            .field("store", &self.inner.store)
+            .field("settings", &self.inner.settings)
+            .field("l1_entries", &self.inner.l1.len())
             .finish_non_exhaustive()
     }
 }
 
-impl TokenCache {
-    /// A cache over `store`.
-    pub fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
-        Self {
-            store,
-            settings,
-            l1: Mutex::new(HashMap::new()),
-            flights: Mutex::new(HashMap::new()),
+/// Removes a finished (or abandoned) flight from the map, unless a newer one replaced it.
+struct FlightEnd {
+    cache: TokenCache,
+    key: TokenKey,
+    flight: watch::Receiver<Outcome>,
+}
+
+impl Drop for FlightEnd {
+    fn drop(&mut self) {
+        let mut flights = self.cache.flights();
+        if flights.get(&self.key).is_some_and(|f| f.same_channel(&self.flight)) {
+            flights.remove(&self.key);
         }
+    }
+}
+
+impl TokenCache {
+    /// A cache over `store`. Durations outside their ranges are brought inside them (see
+    /// [`CacheSettings::LOCK_TTL_RANGE`] and [`CacheSettings::MAX_WAIT_BUDGET`]).
+    pub fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
+        let settings = settings.bounded();
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                l1: L1::new(settings.l1_capacity),
+                settings,
+                flights: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    fn flights(&self) -> MutexGuard<'_, HashMap<TokenKey, watch::Receiver<Outcome>>> {
+        // Every critical section is a single map operation: a poisoned map is still consistent.
+        self.inner.flights.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The store behind the cache.
     pub fn store(&self) -> &Arc<dyn TokenStore> {
-        &self.store
+        &self.inner.store
+    }
+
+    fn settings(&self) -> &CacheSettings {
+        &self.inner.settings
+    }
+
+    fn now(&self) -> std::time::SystemTime {
+        self.inner.settings.clock.now()
     }
 
     /// The fresh token of `key` from L1 alone, if any (no I/O).
     pub fn cached(&self, key: &TokenKey) -> Option<AccessToken> {
-        self.cached_within(key, self.settings.margin)
+        self.cached_within(key, self.settings().margin)
     }
 
     fn cached_within(&self, key: &TokenKey, margin: Duration) -> Option<AccessToken> {
-        lock(&self.l1).get(key).filter(|t| !t.needs_refresh(margin)).cloned()
+        let now = self.now();
+        self.inner.l1.get_if(key, |t| !t.needs_refresh_at(now, margin))
     }
 
     /// A token from L1 that has not expired yet, however close to expiry: the last resort when a
     /// refresh fails (a store outage, WeChat unreachable). Rejected tokens are never in L1.
     fn unexpired(&self, key: &TokenKey) -> Option<AccessToken> {
-        lock(&self.l1).get(key).filter(|t| !t.is_expired()).cloned()
+        let now = self.now();
+        self.inner.l1.get_if(key, |t| !t.is_expired_at(now))
     }
 
     fn remember(&self, key: &TokenKey, token: &AccessToken) {
-        let mut l1 = lock(&self.l1);
-        if l1.len() >= self.settings.l1_capacity && !l1.contains_key(key) {
-            l1.retain(|_, t| !t.is_expired());
-            if l1.len() >= self.settings.l1_capacity {
-                // Still full of live tokens: drop the one closest to expiry.
-                if let Some(victim) = l1.iter().min_by_key(|(_, t)| t.expires_at()).map(|(k, _)| k.clone()) {
-                    l1.remove(&victim);
-                }
-            }
-        }
-        l1.insert(key.clone(), token.clone());
+        self.inner.l1.insert(key, token, self.now());
     }
 
     /// A fresh token for `key`, refreshing it with `refresh` if needed.
     ///
     /// Concurrent callers for the same key share one load; across processes the store's lock
-    /// lets one refresh while the others wait and re-read.
+    /// lets one refresh while the others wait and re-read. The load runs in a task of its own,
+    /// so it completes (and stores what it obtained) even if every caller goes away.
     pub async fn get<F, Fut>(&self, key: &TokenKey, refresh: F) -> Result<AccessToken, AuthError>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<AccessToken, AuthError>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<AccessToken, AuthError>> + Send + 'static,
     {
-        self.get_within(key, self.settings.margin, refresh).await
+        self.get_within(key, self.settings().margin, refresh).await
     }
 
     /// Like [`get`](Self::get), but treats a token as stale `ahead` before its expiry: a
@@ -159,38 +151,61 @@ impl TokenCache {
         refresh: F,
     ) -> Result<AccessToken, AuthError>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<AccessToken, AuthError>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<AccessToken, AuthError>> + Send + 'static,
     {
-        self.get_within(key, ahead.max(self.settings.margin), refresh).await
+        self.get_within(key, ahead.max(self.settings().margin), refresh).await
     }
 
     async fn get_within<F, Fut>(&self, key: &TokenKey, margin: Duration, refresh: F) -> Result<AccessToken, AuthError>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<AccessToken, AuthError>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<AccessToken, AuthError>> + Send + 'static,
     {
         if let Some(token) = self.cached_within(key, margin) {
             return Ok(token);
         }
-        let flight = lock(&self.flights).entry(key.clone()).or_default().clone();
-        let result = flight.get_or_init(|| self.load(key, margin, refresh)).await.clone();
-        let mut flights = lock(&self.flights);
-        if flights.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
-            flights.remove(key);
+        let mut flight = self.join_or_start(key, margin, refresh);
+        let outcome = flight.wait_for(Option::is_some).await.map(|o| o.clone());
+        match outcome {
+            Ok(Some(result)) => result,
+            // The load's task ended without an answer: it panicked (and was logged by Tokio).
+            _ => Err(AuthError::RefreshAborted {
+                what: key.kind().as_str(),
+                appid: key.appid().to_owned(),
+            }),
         }
-        result
+    }
+
+    fn join_or_start<F, Fut>(&self, key: &TokenKey, margin: Duration, refresh: F) -> watch::Receiver<Outcome>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<AccessToken, AuthError>> + Send + 'static,
+    {
+        let mut flights = self.flights();
+        if let Some(flight) = flights.get(key) {
+            return flight.clone();
+        }
+        let (done, flight) = watch::channel(None);
+        flights.insert(key.clone(), flight.clone());
+        drop(flights);
+        let end = FlightEnd {
+            cache: self.clone(),
+            key: key.clone(),
+            flight: flight.clone(),
+        };
+        tokio::spawn(async move {
+            let result = end.cache.load(&end.key, margin, refresh).await;
+            done.send_replace(Some(result));
+            drop(end);
+        });
+        flight
     }
 
     /// Forgets `rejected` for `key` in L1 and, if still there, in the store (compare-and-delete).
     pub async fn invalidate(&self, key: &TokenKey, rejected: &AccessToken) -> Result<(), AuthError> {
-        {
-            let mut l1 = lock(&self.l1);
-            if l1.get(key) == Some(rejected) {
-                l1.remove(key);
-            }
-        }
-        match self.store.delete_token_if(key, rejected).await {
+        self.inner.l1.remove_if(key, rejected);
+        match self.store().delete_token_if(key, rejected).await {
             Ok(deleted) => {
                 tracing::debug!(key = %key, deleted, "invalidated a rejected token");
                 Ok(())
@@ -205,19 +220,19 @@ impl TokenCache {
     /// Writes a token obtained outside the refresh path (e.g. from `api_query_auth`).
     pub async fn put(&self, key: &TokenKey, token: &AccessToken) {
         self.remember(key, token);
-        if let Err(e) = self.store.put_token(key, token).await {
+        if let Err(e) = self.store().put_token(key, token).await {
             tracing::warn!(key = %key, error = %e, "token store unavailable; token kept in the in-process cache only");
         }
     }
 
     /// Forgets `key` in L1 only (the store copy is handled by the caller).
     pub(crate) fn forget_local(&self, key: &TokenKey) {
-        lock(&self.l1).remove(key);
+        self.inner.l1.remove(key);
     }
 
     async fn read_store(&self, key: &TokenKey, margin: Duration) -> Result<Option<AccessToken>, ()> {
-        match self.store.get_token(key).await {
-            Ok(Some(token)) if !token.needs_refresh(margin) => Ok(Some(token)),
+        match self.store().get_token(key).await {
+            Ok(Some(token)) if !token.needs_refresh_at(self.now(), margin) => Ok(Some(token)),
             Ok(_) => Ok(None),
             Err(e) => {
                 tracing::warn!(key = %key, error = %e, "token store unavailable; falling back to in-process refresh");
@@ -234,7 +249,7 @@ impl TokenCache {
         match self.load_fresh(key, margin, refresh).await {
             Err(e) if !e.is_token_invalid() => match self.unexpired(key) {
                 Some(token) => {
-                    tracing::warn!(key = %key, error = %e, remaining_secs = token.remaining().as_secs(), "refresh failed; using the cached token until it expires");
+                    tracing::warn!(key = %key, error = %e, remaining_secs = token.remaining_at(self.now()).as_secs(), "refresh failed; using the cached token until it expires");
                     Ok(token)
                 }
                 None => Err(e),
@@ -260,30 +275,21 @@ impl TokenCache {
             Ok(None) => true,
             Err(()) => false,
         };
-        if self.settings.mode == RefreshMode::ReadOnly {
+        if self.settings().mode == RefreshMode::ReadOnly {
             return self.wait_for_refresher(key, margin).await;
         }
         if !store_up {
             return self.refresh_and_keep(key, refresh).await;
         }
-        let owner = lock_owner();
         let started = Instant::now();
         loop {
-            match self.store.try_lock(key, &owner, self.settings.lock_ttl).await {
-                Ok(true) => {
-                    let result = match self.read_store(key, margin).await {
-                        Ok(Some(token)) => {
-                            self.remember(key, &token);
-                            Ok(token)
-                        }
-                        _ => self.refresh_and_keep(key, refresh).await,
-                    };
-                    if let Err(e) = self.store.unlock(key, &owner).await {
-                        tracing::warn!(key = %key, error = %e, "could not release the refresh lock; it expires by itself");
-                    }
+            match HeldLock::try_take(self.store(), key, self.settings().lock_ttl).await {
+                Ok(Some(lock)) => {
+                    let result = self.refresh_under(&lock, key, margin, refresh).await;
+                    lock.release().await;
                     return result;
                 }
-                Ok(false) => {}
+                Ok(None) => {}
                 Err(e) => {
                     tracing::warn!(key = %key, error = %e, "refresh lock unavailable; refreshing within this process only");
                     return self.refresh_and_keep(key, refresh).await;
@@ -299,10 +305,33 @@ impl TokenCache {
                 Ok(None) => {}
                 Err(()) => return self.refresh_and_keep(key, refresh).await,
             }
-            if started.elapsed() > self.settings.wait_budget {
+            if started.elapsed() > self.settings().wait_budget {
                 return Err(Self::timeout_error(key, started));
             }
         }
+    }
+
+    /// With the lock held: re-read (the previous holder may just have written), else refresh
+    /// while keeping the lock alive, and write the result only if the lock is still ours.
+    async fn refresh_under<F, Fut>(
+        &self,
+        lock: &HeldLock,
+        key: &TokenKey,
+        margin: Duration,
+        refresh: F,
+    ) -> Result<AccessToken, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<AccessToken, AuthError>>,
+    {
+        if let Ok(Some(token)) = self.read_store(key, margin).await {
+            self.remember(key, &token);
+            return Ok(token);
+        }
+        let token = lock.keep_alive_during(refresh()).await?;
+        self.remember(key, &token);
+        lock.store_token(&token).await;
+        Ok(token)
     }
 
     fn timeout_error(key: &TokenKey, started: Instant) -> AuthError {
@@ -334,7 +363,7 @@ impl TokenCache {
                 self.remember(key, &token);
                 return Ok(token);
             }
-            if started.elapsed() > self.settings.wait_budget {
+            if started.elapsed() > self.settings().wait_budget {
                 return Err(Self::timeout_error(key, started));
             }
             tokio::time::sleep(poll_delay()).await;
@@ -344,15 +373,6 @@ impl TokenCache {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// A random lock owner, so only the holder can release the lock.
-fn lock_owner() -> String {
-    let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().fold(String::with_capacity(32), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// 25–75 ms: short enough to pick up a refresh quickly, jittered so waiters do not move in step.
