@@ -2,7 +2,9 @@
 //! token store with its siblings and calls the sandbox as WeChat.
 //!
 //! Arguments are `--name value` pairs:
-//! `--mode insert|churn|refresher`, `--sandbox URL`, `--redis URL`, `--prefix P`,
+//! `--mode insert|churn|refresher`, `--sandbox URL`, `--topology node|cluster|sentinel`
+//! (default node), `--redis URL[,URL…]` (the node, the cluster's nodes, or the Sentinels),
+//! `--master NAME` (Sentinel), `--prefix P`,
 //! `--appid A`, and per mode `--count N`, `--pause-after N` (insert: print `warm` after N
 //! inserts and wait for a line on stdin), `--media ID`, `--orders PREFIX`, `--read-only`,
 //! `--margin-ms N`, `--wait-ms N`, `--period-ms N` (refresher: runs until stdin closes).
@@ -13,7 +15,7 @@ use std::io::BufRead;
 use std::sync::Arc;
 use std::time::Duration;
 
-use wx_auth::{Component, RedisStore, Refresher, TokenSource, TokenStore};
+use wx_auth::{Component, DurableWrites, RedisStore, Refresher, TokenSource, TokenStore};
 use wx_invoice_api::InvoiceClient;
 use wx_invoice_e2e::{insert_request, sandbox_config};
 
@@ -40,7 +42,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = args();
     let get = |name: &str| a.get(name).cloned().ok_or_else(|| format!("--{name} is required"));
     let sandbox = get("sandbox")?;
-    let store: Arc<dyn TokenStore> = Arc::new(RedisStore::connect(&get("redis")?).await?.with_prefix(&get("prefix")?));
+    let urls = get("redis")?;
+    let urls: Vec<&str> = urls.split(',').collect();
+    let redis = match a.get("topology").map_or("node", String::as_str) {
+        "node" => RedisStore::connect(urls[0]).await?,
+        "cluster" => RedisStore::connect_cluster(&urls).await?,
+        "sentinel" => RedisStore::connect_sentinel(&urls, &get("master")?)
+            .await?
+            .with_durable_writes(DurableWrites::new(1)),
+        other => return Err(format!("unknown topology {other}").into()),
+    };
+    let store: Arc<dyn TokenStore> = Arc::new(redis.with_prefix(&get("prefix")?));
     let component = Component::builder(sandbox_config())
         .store(store)
         .api_base(&sandbox)

@@ -12,6 +12,11 @@ pub mod token_lifecycle {}
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis {}
 
+#[doc = include_str!("../docs/postgres.md")]
+#[cfg(all(feature = "postgres", feature = "redis"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres {}
+
 #[doc = include_str!("../docs/push-crypto.md")]
 pub mod push_crypto {}
 

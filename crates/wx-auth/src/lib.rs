@@ -2,8 +2,10 @@
 //!
 //! - [`TokenSource`] is the joint the API client calls through; pick [`AuthorizerTokens`]
 //!   (third-party platform), [`StaticToken`], or implement it for your own token service.
-//! - [`TokenStore`] is where credentials live: [`MemoryStore`] (default) or `RedisStore`
-//!   (feature `redis`, on by default) shared by a fleet.
+//! - [`TokenStore`] is where credentials live: [`MemoryStore`] (default), `RedisStore`
+//!   (feature `redis`, on by default) shared by a fleet on one node, a Redis Cluster or under
+//!   Sentinel, or `PostgresStore` (feature `postgres`) as the durable store. Feature
+//!   `conformance` adds `wx_auth::conformance`, the checks a store of your own must pass.
 //! - [`Component`] is a third-party platform: verify ticket, component token, merchant
 //!   authorization, authorizer tokens.
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
@@ -59,6 +61,8 @@ mod authorizer_tokens;
 mod builder_setters;
 pub mod clock;
 mod component;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod crypto;
 mod error;
 #[cfg(feature = "fuzzing")]
@@ -95,11 +99,13 @@ pub use reqwest;
 pub use secrecy;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use source::{StaticToken, TokenSource};
-#[cfg(feature = "redis")]
-pub use store::RedisStore;
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 pub use store::{
     AuthorizerRecord, AuthorizerStatus, MemoryStore, StoreError, TokenKey, TokenKind, TokenStore, VerifyTicket,
 };
+#[cfg(feature = "redis")]
+pub use store::{DurableWrites, RedisStore};
 pub use token::AccessToken;
 pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
 pub use transport::RetryPolicy;

@@ -1,5 +1,6 @@
 //! Where credentials live: the [`TokenStore`] trait, its keys and records, and the in-memory
-//! implementation. `RedisStore` (feature `redis`) shares one cache across a fleet.
+//! implementation. `RedisStore` (feature `redis`) shares one cache across a fleet;
+//! `PostgresStore` (feature `postgres`) keeps durable data in the application's database.
 //!
 //! A store holds two kinds of data with different lifetimes:
 //! - **short-lived cache** — access tokens and tickets, keyed by [`TokenKey`], each with its
@@ -14,6 +15,8 @@
 
 mod encoding;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 
@@ -27,8 +30,10 @@ pub use encoding::{
     decode_authorizer, decode_token, decode_verify_ticket, encode_authorizer, encode_token, encode_verify_ticket,
 };
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]
-pub use redis::RedisStore;
+pub use redis::{DurableWrites, RedisStore};
 
 use crate::token::AccessToken;
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use redis::aio::MultiplexedConnection;
 
 const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
-const HOW_TO_GET_ONE: &str = "install redis-server (`apt-get install redis-server`) or set REDIS_URL to a Redis \
+pub const HOW_TO_GET_ONE: &str = "install redis-server (`apt-get install redis-server`) or set REDIS_URL to a Redis \
                               the tests may write to (they only touch keys under a random prefix)";
 
 /// The Redis a test talks to. Keeps the `redis-server` it started (if any) alive until dropped.
@@ -107,25 +107,40 @@ impl ThrowawayRedis {
 
 /// A `redis-server` child process, killed on drop.
 #[derive(Debug)]
-struct ServerProcess {
+pub struct ServerProcess {
     child: Child,
     port: u16,
 }
 
 impl ServerProcess {
     fn start(port: u16) -> Self {
+        Self::start_with(port, &[])
+    }
+
+    /// Starts `redis-server` on `port` (no persistence) with `extra` options, and waits until
+    /// it answers `PING`.
+    pub fn start_with(port: u16, extra: &[String]) -> Self {
+        let mut args: Vec<String> = ["--port", &port.to_string(), "--bind", "127.0.0.1"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        args.extend(["--save", "", "--appendonly", "no"].map(str::to_owned));
+        args.extend_from_slice(extra);
+        Self::spawn_exact(port, &args)
+    }
+
+    /// Runs `redis-server` with exactly `args` (e.g. a Sentinel config file and `--sentinel`),
+    /// expecting it to listen on `port`, and waits until it answers `PING`.
+    pub fn spawn_exact(port: u16, args: &[String]) -> Self {
         let spawned = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn();
         let child = match spawned {
             Ok(child) => child,
-            Err(e) => panic!(
-                "no Redis answers at {DEFAULT_URL} and `redis-server` could not be started ({e}): {HOW_TO_GET_ONE}"
-            ),
+            Err(e) => panic!("`redis-server` could not be started ({e}): {HOW_TO_GET_ONE}"),
         };
         let server = Self { child, port };
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -139,8 +154,14 @@ impl ServerProcess {
         server
     }
 
-    fn url(&self) -> String {
+    /// The connection URL.
+    pub fn url(&self) -> String {
         url_for(self.port)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 }
 
@@ -151,12 +172,13 @@ impl Drop for ServerProcess {
     }
 }
 
-fn url_for(port: u16) -> String {
+/// The URL of a server on `port` on loopback.
+pub fn url_for(port: u16) -> String {
     format!("redis://127.0.0.1:{port}/")
 }
 
 /// A loopback port that was free a moment ago.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -164,7 +186,7 @@ fn free_port() -> u16 {
 }
 
 /// Whether a Redis answers `PING` at `url` within a second.
-fn answers(url: &str) -> bool {
+pub fn answers(url: &str) -> bool {
     let Ok(client) = redis::Client::open(url) else {
         return false;
     };

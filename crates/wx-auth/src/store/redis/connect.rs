@@ -4,6 +4,10 @@
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
+use redis::{ConnectionInfo, IntoConnectionInfo};
 
 use super::errors::{BACKEND, from_redis, timed_out};
 use crate::store::StoreError;
@@ -75,7 +79,7 @@ fn client(url: &str) -> Result<(redis::Client, String), StoreError> {
 /// Each connection attempt is bounded; a lost connection is re-established in the background
 /// with a short back-off. Responses are bounded by the store's own operation timeout, which
 /// the user can change after connecting, so the manager sets none.
-fn config() -> ConnectionManagerConfig {
+pub(super) fn config() -> ConnectionManagerConfig {
     ConnectionManagerConfig::new()
         .set_connection_timeout(Some(Duration::from_secs(1)))
         .set_number_of_retries(1)
@@ -92,4 +96,74 @@ pub(super) fn require_tokio() -> Result<(), StoreError> {
             "RedisStore must be created inside a Tokio runtime (e.g. under #[tokio::main])",
         )
     })
+}
+
+/// Parses `url` as a connection URL, refusing one without a scheme; the error never quotes it.
+fn connection_info(url: &str) -> Result<ConnectionInfo, StoreError> {
+    check_scheme(url)?;
+    url.into_connection_info().map_err(|_| {
+        StoreError::config(
+            BACKEND,
+            format!("a connection URL is not a valid Redis URL; {EXPECTED_URL}"),
+        )
+    })
+}
+
+/// A cluster connection through `nodes`, and a description of them without credentials.
+pub(super) async fn open_cluster(
+    nodes: &[&str],
+    wait_up_to: Duration,
+) -> Result<(ClusterConnection, String), StoreError> {
+    require_tokio()?;
+    if nodes.is_empty() {
+        return Err(StoreError::config(
+            BACKEND,
+            "connect_cluster needs at least one node URL",
+        ));
+    }
+    let infos = nodes
+        .iter()
+        .map(|url| connection_info(url))
+        .collect::<Result<Vec<_>, _>>()?;
+    let endpoint = format!(
+        "cluster via {}",
+        infos.iter().map(|i| i.addr().to_string()).collect::<Vec<_>>().join(",")
+    );
+    let client = ClusterClient::builder(infos)
+        .connection_timeout(Duration::from_secs(1))
+        .retries(3)
+        .min_retry_wait(20)
+        .max_retry_wait(500)
+        .build()
+        .map_err(|_| StoreError::config(BACKEND, "the cluster node URLs do not agree (TLS, user, password)"))?;
+    match tokio::time::timeout(wait_up_to, client.get_async_connection()).await {
+        Ok(Ok(conn)) => Ok((conn, endpoint)),
+        Ok(Err(e)) => Err(from_redis("connect to the cluster", &e)),
+        Err(_) => Err(timed_out("connect to the cluster", wait_up_to)),
+    }
+}
+
+/// A Sentinel client for the primary of `master_name`; the primary is reached with the user,
+/// password and database of the first Sentinel URL.
+pub(super) fn sentinel_client(sentinels: &[&str], master_name: &str) -> Result<SentinelClient, StoreError> {
+    require_tokio()?;
+    if sentinels.is_empty() {
+        return Err(StoreError::config(
+            BACKEND,
+            "connect_sentinel needs at least one Sentinel URL",
+        ));
+    }
+    if master_name.is_empty() {
+        return Err(StoreError::config(
+            BACKEND,
+            "connect_sentinel needs the master name Sentinel monitors",
+        ));
+    }
+    let infos = sentinels
+        .iter()
+        .map(|url| connection_info(url))
+        .collect::<Result<Vec<_>, _>>()?;
+    let primary = SentinelNodeConnectionInfo::default().set_redis_connection_info(infos[0].redis_settings().clone());
+    SentinelClient::build(infos, master_name.to_owned(), Some(primary), SentinelServerType::Master)
+        .map_err(|_| StoreError::config(BACKEND, "the Sentinel URLs are not usable"))
 }

@@ -5,9 +5,35 @@
 //! `redis::Script` sends `EVALSHA` and falls back to `EVAL` when the server does not know the
 //! script yet (after a restart or failover).
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use redis::Script;
+
+/// A Lua script: its source (sent with `EVAL` inside pipelines, where a `NOSCRIPT` answer could
+/// not be retried) and the `redis::Script` that sends `EVALSHA` with a fallback elsewhere.
+pub(crate) struct Lua {
+    source: &'static str,
+    compiled: OnceLock<Script>,
+}
+
+impl Lua {
+    const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The source text.
+    pub(crate) fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The script, hashed once.
+    pub(crate) fn script(&self) -> &Script {
+        self.compiled.get_or_init(|| Script::new(self.source))
+    }
+}
 
 /// Deletes a cached token only if its decoded `value` field equals `ARGV[1]`.
 ///
@@ -15,9 +41,8 @@ use redis::Script;
 /// token that another process wrote back with other times; the value alone identifies it.
 /// Returns 1 if it deleted, 0 otherwise (absent, another token, or unreadable — an unreadable
 /// value is left for `get_token` to report).
-pub(crate) static DELETE_TOKEN_IF_VALUE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static DELETE_TOKEN_IF_VALUE: Lua = Lua::new(
+    r"
 local current = redis.call('GET', KEYS[1])
 if not current then
   return 0
@@ -29,8 +54,7 @@ if ok and type(stored) == 'table' and stored['value'] == ARGV[1] then
 end
 return 0
 ",
-    )
-});
+);
 
 /// Replaces an authorizer record with `ARGV[3]` only if it still reads exactly `ARGV[1]` and its
 /// decoded `refresh_token` field equals `ARGV[2]`.
@@ -43,9 +67,8 @@ return 0
 /// would turn an empty permission list `[]` into `{}` and round large numbers), and the whole
 /// text is compared so a concurrent change to another field (permission sets, status) is never
 /// overwritten with stale data. No TTL is set: `SET` without options also clears any TTL.
-pub(crate) static ROTATE_REFRESH_TOKEN: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static ROTATE_REFRESH_TOKEN: Lua = Lua::new(
+    r"
 local current = redis.call('GET', KEYS[1])
 if not current then
   return 0
@@ -60,20 +83,17 @@ end
 redis.call('SET', KEYS[1], ARGV[3])
 return 1
 ",
-    )
-});
+);
 
 /// Deletes a lock only if `ARGV[1]` (the owner) still holds it. Returns 1 if it released.
-pub(crate) static UNLOCK_IF_OWNER: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static UNLOCK_IF_OWNER: Lua = Lua::new(
+    r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
 ",
-    )
-});
+);
 
 /// Writes an authorizer record (`ARGV[2]`, encoded in Rust) only if the stored record's version
 /// is `ARGV[1]`, or, with `ARGV[1]` empty, only if no record is stored.
@@ -83,9 +103,8 @@ return 0
 /// Inside JSON text a `"` that is not a delimiter is always escaped, so the pattern can only match
 /// the top-level key. Returns 1 if it wrote, 0 if the version did not match, -1 if the stored
 /// value is not a JSON object (left alone for the caller to report).
-pub(crate) static PUT_AUTHORIZER_IF_VERSION: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r#"
+pub(crate) static PUT_AUTHORIZER_IF_VERSION: Lua = Lua::new(
+    r#"
 local current = redis.call('GET', KEYS[1])
 if not current then
   if ARGV[1] == '' then
@@ -109,17 +128,15 @@ if version == ARGV[1] then
 end
 return 0
 "#,
-    )
-});
+);
 
 /// Takes a refresh lock for `ARGV[1]` (the owner) with a TTL of `ARGV[2]` milliseconds.
 ///
 /// Returns 1 if it took a free lock, 2 if it took over a lock that had no TTL (nothing this SDK
 /// writes: a lock set by hand or by a foreign tool, which would otherwise block every caller
 /// forever), 0 if another owner holds it.
-pub(crate) static TRY_LOCK: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static TRY_LOCK: Lua = Lua::new(
+    r"
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 1
 end
@@ -129,28 +146,24 @@ if redis.call('PTTL', KEYS[1]) == -1 then
 end
 return 0
 ",
-    )
-});
+);
 
 /// Sets the TTL of a lock to `ARGV[2]` milliseconds if `ARGV[1]` (the owner) still holds it.
 /// Returns 1 if it extended.
-pub(crate) static EXTEND_LOCK_IF_OWNER: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static EXTEND_LOCK_IF_OWNER: Lua = Lua::new(
+    r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
 ",
-    )
-});
+);
 
 /// A fenced token write: `KEYS[1]` is the lock, `KEYS[2]` the token (same hash tag, same slot).
 /// Writes `ARGV[2]` with a TTL of `ARGV[3]` milliseconds (0: already expired, not written) only
 /// if `ARGV[1]` (the owner) holds the lock. Returns 1 if the owner held it.
-pub(crate) static PUT_TOKEN_IF_OWNER: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static PUT_TOKEN_IF_OWNER: Lua = Lua::new(
+    r"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
@@ -159,18 +172,15 @@ if tonumber(ARGV[3]) > 0 then
 end
 return 1
 ",
-    )
-});
+);
 
 /// Who holds a lock and its remaining TTL in milliseconds (-1: none), or nil when it is free.
-pub(crate) static LOCK_HOLDER: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(crate) static LOCK_HOLDER: Lua = Lua::new(
+    r"
 local owner = redis.call('GET', KEYS[1])
 if not owner then
   return false
 end
 return {owner, redis.call('PTTL', KEYS[1])}
 ",
-    )
-});
+);
