@@ -1,4 +1,4 @@
-//! Issue 3: direct (self-built) mode — an account's own appid and AppSecret through
+//! Direct (self-built) mode: an account's own appid and AppSecret through
 //! `/cgi-bin/stable_token`, usable anywhere a `TokenSource` is.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Issue 4: a fleet of OS processes sharing one real Redis, with the sandbox as WeChat.
+//! A fleet of OS processes sharing one real Redis, with the sandbox as WeChat.
 //! Each process is a `fleet_worker`; the sandbox (in this test process) counts their calls.
 
 #[path = "../crates/wx-auth/tests/support/redis.rs"]

@@ -1,8 +1,7 @@
-//! Issue 5, the merchant's side (M1–M5 with all six `setbizattr` actions, T1–T3) through the
-//! public API against the sandbox over loopback HTTP: the `wx_card` ticket and its cache, the
-//! authorization page, the simulated user's authorization, querying and rejecting it, the page
-//! settings, the title calls, and the permission checks (set 26, `scantitle` not for third
-//! parties).
+//! The merchant's authorization of an order (M1–M4) through the public API against the sandbox
+//! over loopback HTTP: the `wx_card` ticket and its cache, the authorization page, the
+//! simulated user's authorization, querying and rejecting it, and the permission check (set
+//! 26). The page settings and the title calls: `flow_merchant_settings.rs`.
 
 use std::sync::Arc;
 
@@ -82,13 +81,16 @@ async fn wx_card_ticket_is_shared_through_the_ticket_store() {
 #[tokio::test]
 async fn wx_card_ticket_failure_surfaces_and_is_not_cached() {
     let m = Merchant::start().await;
-    m.p.sandbox.inject_fault(Fault::errcode(GET_TICKET, -1, "system error"));
+    // Busy for all three attempts the default retry policy makes.
+    m.p.sandbox
+        .inject_fault(Fault::errcode(GET_TICKET, -1, "system error").times(3));
     let merchant = m.p.client.merchant(MERCHANT);
     let err = merchant.wx_card_ticket().await.expect_err("WeChat busy");
     assert_eq!(wechat_code(&err), -1);
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 3);
     let ticket = merchant.wx_card_ticket().await.expect("next call fetches");
     assert!(!ticket.expose_secret().is_empty());
-    assert_eq!(m.p.sandbox.count(GET_TICKET), 2);
+    assert_eq!(m.p.sandbox.count(GET_TICKET), 4);
 }
 
 #[tokio::test]

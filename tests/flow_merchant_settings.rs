@@ -1,4 +1,4 @@
-//! Issue 5, the merchant's settings and title calls (M5 `setbizattr` with all six actions,
+//! The merchant's settings and title calls (M5 `setbizattr` with all six actions,
 //! T1–T3) through the public API against the sandbox over loopback HTTP, including
 //! `scantitle`, which third parties may not call and direct mode may.
 

@@ -1,4 +1,4 @@
-//! Issue 5, the reimburser's side (R1–R4) through the public API against the sandbox over
+//! The reimburser's side (R1–R4) through the public API against the sandbox over
 //! loopback HTTP: invoices issued through the whole flow (seturl, createcard, getauthurl, user
 //! authorization, setpdf, insert), then read, locked, unlocked and closed by a reimburser, with
 //! the statuses read back from the sandbox and through the API.

@@ -1,4 +1,4 @@
-//! Issue 5, the invoice card's state machine (spec §8.1, §11) through the public API against
+//! The invoice card's state machine (spec §8.1, §11) through the public API against
 //! the sandbox over loopback HTTP: INIT → LOCK → CLOSURE by a reimburser, INIT → CANCEL by the
 //! platform (red-flush), every forbidden transition answered with the spec's code (72039,
 //! 72060, 72061, 72023, 72024), the `update_invoice_status` pushes, and R4's all-or-nothing

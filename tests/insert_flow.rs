@@ -1,5 +1,7 @@
-//! Issue 2 end to end: the insert call through the public API against the sandbox over
-//! loopback HTTP.
+//! The insert call end to end, through the public API against the sandbox over loopback HTTP:
+//! upload and insert, WeChat's own example body, validation and permission refusals with
+//! nothing sent, a revoked token refreshed once and the insert retried, a repeated order, fifty
+//! concurrent inserts on a cold cache sharing one refresh, and no secret in any error.
 
 use std::sync::Arc;
 
@@ -228,7 +230,8 @@ async fn errors_never_show_tokens_or_secrets() {
         wx_sandbox::Fault::html(INSERT_PATH),
         wx_sandbox::Fault::garbage(INSERT_PATH),
         wx_sandbox::Fault::huge_body(INSERT_PATH, 8 * 1024 * 1024),
-        wx_sandbox::Fault::http_status(INSERT_PATH, 502),
+        // Retried: failing all three attempts.
+        wx_sandbox::Fault::http_status(INSERT_PATH, 502).times(3),
     ] {
         p.sandbox.inject_fault(fault);
         let err = p

@@ -1,5 +1,5 @@
-//! Issue 4 §7 for the `wx_card` ticket: a refresher keeps merchants' tickets fresh in the shared
-//! store, and a read-only client uses them without ever calling `getticket`.
+//! The `wx_card` ticket kept fresh ahead of time: a refresher keeps merchants' tickets fresh
+//! in the shared store, and a read-only client uses them without ever calling `getticket`.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Issue 3 end to end: the sandbox pushes signed, encrypted messages over loopback HTTP to the
+//! Pushes end to end: the sandbox pushes signed, encrypted messages over loopback HTTP to the
 //! webhook of `examples/ticket_webhook.rs`, and the SDK acts on them.
 
 #[path = "../examples/ticket_webhook.rs"]

@@ -5,20 +5,44 @@
 //! with a `cache: CacheSettings` field also invokes [`cache_setters!`]. Macros rather than a
 //! trait, so the methods are inherent and callers need no import.
 
-/// Generates `api_base`, `http_client`, `connect_timeout`, `timeout` and
-/// `max_response_bytes` for a builder with a `transport: TransportSettings` field.
+/// Generates `api_base`, `api_bases`, `retry`, `http_client`, `connect_timeout`, `timeout`,
+/// `deadline`, `host_cooldown`, `clock` and `max_response_bytes` for a builder with a
+/// `transport: TransportSettings` field.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! transport_setters {
     () => {
-        /// Calls this base URL instead of `https://api.weixin.qq.com` (a sandbox or a proxy);
-        /// disables fail-over to WeChat's backup hosts.
+        /// Calls this one base URL instead of `https://api.weixin.qq.com` (a sandbox or a
+        /// proxy); no fail-over to other hosts. See [`api_bases`](Self::api_bases) for several.
         pub fn api_base(mut self, base: impl Into<String>) -> Self {
             self.transport.set_api_base(base);
             self
         }
 
-        /// Uses this `reqwest::Client` (its own settings apply; the call timeout still does).
+        /// Calls these hosts, the first preferred, instead of WeChat's (default:
+        /// `api.weixin.qq.com`, then `api2.`, `sh.api.` and `sz.api.`). A host that cannot be
+        /// connected to or times out is skipped for the [`host_cooldown`](Self::host_cooldown).
+        pub fn api_bases<I, S>(mut self, bases: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.transport.set_api_bases(bases);
+            self
+        }
+
+        /// How transient failures of calls that are safe to repeat are retried (default
+        /// `RetryPolicy::default()`: 3 attempts, full-jitter backoff from 200 ms, a retry
+        /// budget); `RetryPolicy::none()` disables retries.
+        pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.transport.retry = policy;
+            self
+        }
+
+        /// Uses this `reqwest::Client` (its own settings apply; the deadline still does). Build
+        /// it with `.redirect(reqwest::redirect::Policy::none())`: an answer it got by
+        /// following a redirect is refused, but the request has then already gone to the other
+        /// host.
         pub fn http_client(mut self, client: $crate::reqwest::Client) -> Self {
             self.transport.http_client = Some(client);
             self
@@ -30,9 +54,22 @@ macro_rules! transport_setters {
             self
         }
 
-        /// Time allowed for one call (default 20 s).
+        /// Time allowed for one attempt of a call (default 20 s).
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.transport.timeout = timeout;
+            self
+        }
+
+        /// Time allowed for a whole call, across hosts, attempts and backoffs (default 30 s).
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.transport.deadline = deadline;
+            self
+        }
+
+        /// How long a host that could not be connected to, or timed out, is skipped before it
+        /// is probed again (default 30 s, on the builder's clock).
+        pub fn host_cooldown(mut self, cooldown: std::time::Duration) -> Self {
+            self.transport.host_cooldown = cooldown;
             self
         }
 

@@ -52,6 +52,13 @@ impl Clock for SystemClock {
     }
 }
 
+/// `t + d`, or — when that is beyond what `SystemTime` can represent — a time a century or
+/// more ahead: "never" for every deadline and expiry the SDK computes.
+pub(crate) fn later_by(t: SystemTime, d: Duration) -> SystemTime {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    t.checked_add(d).or_else(|| t.checked_add(CENTURY)).unwrap_or(t)
+}
+
 /// The default clock as a [`SharedClock`].
 pub fn system() -> SharedClock {
     Arc::new(SystemClock)
@@ -162,6 +169,6 @@ mod tests {
         let far = clock.now();
         clock.advance(Duration::MAX);
         assert_eq!(clock.now(), far, "an unrepresentable advance is ignored, not a panic");
-        drop(clock.sleep(Duration::MAX));
+        drop(clock.sleep(Duration::MAX)); // building a sleep that never ends must not panic
     }
 }

@@ -1,5 +1,7 @@
 //! [`AuthError`]: everything that can go wrong while obtaining a credential or calling WeChat.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use wx_invoice_types::error_code::{self, ErrorClass};
 
 use crate::store::StoreError;
@@ -20,6 +22,22 @@ pub enum AuthError {
         errcode: i64,
         /// WeChat's message (keep it for support tickets: it carries the `rid`).
         errmsg: String,
+    },
+    /// WeChat answered that a daily quota is used up (45009 for an API, 72057 for inserts).
+    /// Never retried: a retry before the quota clears only fails again.
+    #[error(
+        "WeChat refused {path} with errcode {errcode}: {errmsg} (a daily quota is used up); it clears at {} (midnight China time) — do not retry before then, or reset it with clear_quota (10 resets per account per month)",
+        utc_time(*clears_at)
+    )]
+    QuotaExhausted {
+        /// The API path.
+        path: String,
+        /// WeChat's error code (45009 or 72057).
+        errcode: i64,
+        /// WeChat's message.
+        errmsg: String,
+        /// When the quota clears: the next midnight in China (UTC+8) after the answer.
+        clears_at: SystemTime,
     },
     /// The call did not complete within the configured timeout.
     #[error("{path} timed out; WeChat or the network is slow — retry later, or raise the timeout on the builder")]
@@ -44,6 +62,19 @@ pub enum AuthError {
         path: String,
         /// The HTTP status code.
         status: u16,
+    },
+    /// The answer was a redirect (or, with a user-supplied `http_client` that follows redirects,
+    /// came from another URL). WeChat never redirects API calls; following one would send the
+    /// token or secret of the request to the host it names, so the answer is refused.
+    #[error(
+        "{path} answered with a redirect{}, which WeChat never sends; it was not followed (that would send the credential to another host) — check api_base and any proxy in between, and give the builder an http_client with redirects disabled",
+        redirect_status(*status)
+    )]
+    Redirected {
+        /// The API path.
+        path: String,
+        /// The 3xx status, or `None` when the HTTP client followed the redirect itself.
+        status: Option<u16>,
     },
     /// The response was not the JSON this call expects (an HTML error page, garbage, a
     /// missing field).
@@ -138,6 +169,44 @@ pub enum AuthError {
     Config(String),
 }
 
+fn redirect_status(status: Option<u16>) -> String {
+    match status {
+        Some(status) => format!(" (HTTP {status})"),
+        None => " that the HTTP client followed".to_owned(),
+    }
+}
+
+/// The next midnight in China (UTC+8, no daylight saving) strictly after `now`.
+pub(crate) fn china_midnight_after(now: SystemTime) -> SystemTime {
+    const DAY: u64 = 86_400;
+    const OFFSET: u64 = 8 * 3600;
+    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let next_local_day = (secs + OFFSET) / DAY + 1;
+    UNIX_EPOCH + Duration::from_secs((next_local_day * DAY).saturating_sub(OFFSET))
+}
+
+/// `t` as `YYYY-MM-DDTHH:MM:SSZ`.
+fn utc_time(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 fn explain(errcode: i64) -> String {
     match error_code::lookup(errcode) {
         Some(info) => format!(" ({}; {})", info.meaning, info.class.what_to_do()),
@@ -149,7 +218,7 @@ impl AuthError {
     /// WeChat's error code, where WeChat answered with one.
     pub fn errcode(&self) -> Option<i64> {
         match self {
-            AuthError::Api { errcode, .. } => Some(*errcode),
+            AuthError::Api { errcode, .. } | AuthError::QuotaExhausted { errcode, .. } => Some(*errcode),
             _ => None,
         }
     }
@@ -159,25 +228,81 @@ impl AuthError {
         self.errcode().and_then(error_code::lookup).map(|info| info.class)
     }
 
-    /// Whether WeChat rejected the access token itself (40001, 40014, 42001): drop it, fetch a
-    /// fresh one and retry once.
+    /// Whether WeChat rejected the access token itself (class `RefreshToken`: 40001, 40014,
+    /// 42001): drop it, fetch a fresh one and retry once.
     pub fn is_token_invalid(&self) -> bool {
-        matches!(self.errcode(), Some(40001 | 40014 | 42001))
+        self.class() == Some(ErrorClass::RefreshToken)
     }
 
-    /// Whether retrying the same call later may succeed (timeouts, network failures, WeChat
-    /// busy codes, HTTP errors from a proxy).
+    /// Whether retrying the same call later may succeed: timeouts, network failures, HTTP 5xx
+    /// or 429 from a proxy, WeChat's transient codes (class `Retry`), a store outage. Quotas are
+    /// not: see [`quota_clears_at`](Self::quota_clears_at).
     pub fn is_retryable(&self) -> bool {
         match self {
-            AuthError::Timeout { .. } | AuthError::Network { .. } | AuthError::HttpStatus { .. } => true,
-            AuthError::Api { .. } => self.class() == Some(ErrorClass::Retry),
+            AuthError::Timeout { .. } | AuthError::Network { .. } => true,
+            AuthError::HttpStatus { status, .. } => is_transient_status(*status),
+            AuthError::Api { .. } => self.class().is_some_and(ErrorClass::is_transient),
             AuthError::Store(e) => e.is_unavailable(),
             _ => false,
+        }
+    }
+
+    /// When the daily quota WeChat said is used up clears, for [`AuthError::QuotaExhausted`].
+    pub fn quota_clears_at(&self) -> Option<SystemTime> {
+        match self {
+            AuthError::QuotaExhausted { clears_at, .. } => Some(*clears_at),
+            _ => None,
         }
     }
 
     /// Whether the error is a timeout.
     pub fn is_timeout(&self) -> bool {
         matches!(self, AuthError::Timeout { .. })
+    }
+
+    /// Whether the answer was a redirect, which the SDK refuses.
+    pub fn is_redirect(&self) -> bool {
+        matches!(self, AuthError::Redirected { .. })
+    }
+}
+
+/// HTTP statuses worth retrying: server errors and "too many requests".
+pub(crate) fn is_transient_status(status: u16) -> bool {
+    status >= 500 || status == 429
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_clears_at_the_next_china_midnight() {
+        // 2024-05-01T10:00:00Z is 18:00 in China: clears at 2024-05-01T16:00:00Z.
+        let t = UNIX_EPOCH + Duration::from_secs(1_714_557_600);
+        let clears = china_midnight_after(t);
+        assert_eq!(utc_time(clears), "2024-05-01T16:00:00Z");
+        // 2024-05-01T17:00:00Z is already 01:00 on May 2nd in China.
+        let t = UNIX_EPOCH + Duration::from_secs(1_714_582_800);
+        assert_eq!(utc_time(china_midnight_after(t)), "2024-05-02T16:00:00Z");
+        // Exactly midnight: the next one.
+        assert_eq!(utc_time(china_midnight_after(clears)), "2024-05-02T16:00:00Z");
+        assert_eq!(
+            utc_time(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn quota_errors_say_when_they_clear_and_are_not_retryable() {
+        let e = AuthError::QuotaExhausted {
+            path: "/card/invoice/insert".into(),
+            errcode: 72057,
+            errmsg: "today insert limit".into(),
+            clears_at: UNIX_EPOCH + Duration::from_secs(1_714_579_200),
+        };
+        assert!(e.to_string().contains("clears at 2024-05-01T16:00:00Z"), "{e}");
+        assert!(!e.is_retryable());
+        assert_eq!(e.errcode(), Some(72057));
+        assert_eq!(e.class(), Some(ErrorClass::Quota));
     }
 }

@@ -7,8 +7,11 @@
 //! - [`Component`] is a third-party platform: verify ticket, component token, merchant
 //!   authorization, authorizer tokens.
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
-//! - [`transport`] is the shared HTTP layer (timeouts, size bound, `errcode` → [`AuthError`],
-//!   no secret ever in an error or a log line).
+//! - [`transport`] is the shared HTTP layer: every WeChat call is an
+//!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
+//!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
+//!   health, no redirects, no secret ever in an error or a log line).
+//! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
 //!
 //! # Features
 //!
@@ -24,7 +27,8 @@
 //! `https://api.weixin.qq.com` fail with [`AuthError::Network`].
 //!
 //! [`SecretString`] and [`ExposeSecret`] are re-exported (and the whole [`secrecy`] crate), as
-//! is [`reqwest`] for the builders' `http_client`.
+//! are [`reqwest`] for the builders' `http_client` and [`macro@async_trait`] for implementing
+//! [`TokenSource`] or [`TokenStore`] yourself.
 //!
 //! # Example
 //!
@@ -57,6 +61,7 @@ pub mod clock;
 mod component;
 pub mod crypto;
 mod error;
+pub mod guide;
 mod lifetime;
 mod official_account;
 pub mod push;
@@ -67,6 +72,9 @@ mod token;
 mod token_cache;
 pub mod transport;
 
+/// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under
+/// (`#[wx_auth::async_trait]`), re-exported so that implementing one needs no other crate.
+pub use async_trait::async_trait;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
     AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,
@@ -91,6 +99,7 @@ pub use store::{
 };
 pub use token::AccessToken;
 pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
+pub use transport::RetryPolicy;
 
 /// Permission-set ids (`funcscope_category.id`) the invoice APIs need.
 pub mod permissions {

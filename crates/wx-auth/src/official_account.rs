@@ -15,7 +15,7 @@ use crate::source::TokenSource;
 use crate::store::{DIRECT_NAMESPACE, MemoryStore, TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::{CacheSettings, TokenCache};
-use crate::transport::{Credential, JsonCall, Transport, TransportSettings};
+use crate::transport::{ApiCall, CallBody, Credential, Repeat, Requirement, Transport, TransportSettings};
 
 const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
 
@@ -25,6 +25,27 @@ struct StableTokenBody<'a> {
     appid: &'a str,
     secret: &'a str,
     force_refresh: bool,
+}
+
+/// A token fetch: safe to repeat (`stable_token` hands out the same token until it expires; a
+/// forced refresh keeps the previous one valid for a while).
+impl ApiCall for StableTokenBody<'_> {
+    type Output = StableTokenResponse;
+    fn path(&self) -> &'static str {
+        STABLE_TOKEN_PATH
+    }
+    fn body(&self) -> Result<CallBody, serde_json::Error> {
+        CallBody::json(self)
+    }
+    fn repeat(&self) -> Repeat {
+        Repeat::Safe
+    }
+    fn requirement(&self) -> Requirement {
+        Requirement::Unchecked
+    }
+    fn body_secrets(&self) -> [&str; 2] {
+        [self.secret, ""]
+    }
 }
 
 #[derive(Deserialize)]
@@ -153,8 +174,7 @@ impl OfficialAccountTokens {
             secret: secret.expose_secret(),
             force_refresh,
         };
-        let call = JsonCall::<_, StableTokenResponse>::new(STABLE_TOKEN_PATH, &body).idempotent();
-        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        let resp = self.inner.transport.send(&body, Credential::None).await?;
         tracing::info!(
             appid,
             force_refresh,

@@ -264,8 +264,10 @@ async fn mark_unauthorized_makes_calls_fail_fast() {
 #[tokio::test]
 async fn slow_wechat_is_a_timeout_and_bad_bodies_are_typed_errors() {
     let sandbox = Sandbox::start().await.expect("sandbox");
+    // No retries: each fault must surface as its own typed error.
     let c = Component::builder(config())
         .api_base(sandbox.base_url())
+        .retry(wx_auth::RetryPolicy::none())
         .timeout(Duration::from_millis(300))
         .max_response_bytes(64 * 1024)
         .build()

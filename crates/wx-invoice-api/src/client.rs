@@ -3,14 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
-use wx_auth::transport::{ApiCall, JsonCall, Transport, TransportSettings};
+use wx_auth::transport::{ApiCall, Caller, Exchange, Transport, TransportSettings};
 use wx_auth::{CacheSettings, MemoryStore, TokenCache, TokenSource, TokenStore};
 
 use crate::error::InvoiceError;
-use crate::permission::{self, Requirement};
+use crate::permission;
 
 /// The default upper bound for an uploaded PDF: WeChat documents none for `setpdf`; 2 MiB is
 /// the limit of WeChat Pay's own invoice upload, a prudent size for an invoice PDF.
@@ -43,7 +41,8 @@ impl fmt::Debug for InvoiceClient {
 }
 
 /// Builds an [`InvoiceClient`]. Defaults: WeChat's API host with its backups, 5 s connect /
-/// 20 s call timeouts, 4 MiB response bound, 2 MiB PDF bound.
+/// 20 s attempt timeouts and a 30 s deadline per call, [`RetryPolicy::default`](wx_auth::RetryPolicy::default),
+/// 4 MiB response bound, 2 MiB PDF bound.
 #[must_use]
 pub struct InvoiceClientBuilder {
     tokens: Arc<dyn TokenSource>,
@@ -129,42 +128,42 @@ impl InvoiceClient {
         &self.inner.tickets
     }
 
-    /// Sends `call` as `appid` without a permission check (calls no set governs).
+    /// Sends any invoice call (see [`calls`](crate::calls)) as `appid`: the authorizer's grant
+    /// is checked against the call's [`Requirement`](wx_auth::transport::Requirement) first,
+    /// then the call takes the transport's one path (a rejected token replaced once, transient
+    /// failures retried per the builder's [`RetryPolicy`](wx_auth::RetryPolicy) when the call
+    /// is safe to repeat). For endpoints of your own, implement
+    /// [`ApiCall`](wx_auth::transport::ApiCall).
+    pub async fn send<C: ApiCall>(&self, appid: &str, call: &C) -> Result<C::Output, InvoiceError> {
+        Ok(self.exchange(appid, call).await?.result?)
+    }
+
+    /// Sends a call no permission set governs (the `wx_card` ticket), with the token source's
+    /// error type, for the token cache.
     pub(crate) async fn send_unchecked<C: ApiCall>(
         &self,
         appid: &str,
         call: &C,
     ) -> Result<C::Output, wx_auth::AuthError> {
+        debug_assert_eq!(call.requirement(), wx_auth::transport::Requirement::Unchecked);
         self.inner.transport.send_as(&*self.inner.tokens, appid, call).await
     }
 
-    /// POSTs `body` as JSON to `path` as `appid` (see [`InvoiceClient::call`]).
-    pub(crate) async fn post<B, O>(
+    /// [`send`](Self::send), keeping the report of the attempts (the permission refusal is the
+    /// outer error: nothing was sent).
+    pub(crate) async fn exchange<C: ApiCall>(
         &self,
         appid: &str,
-        requirement: Requirement,
-        path: &'static str,
-        body: &B,
-    ) -> Result<O, InvoiceError>
-    where
-        B: Serialize + Sync + ?Sized,
-        O: DeserializeOwned + Send,
-    {
-        self.call(appid, requirement, &JsonCall::<_, O>::new(path, body)).await
-    }
-
-    /// Checks the authorizer's grant, then sends `call` as `appid` (refreshing and retrying
-    /// once on a rejected token).
-    pub(crate) async fn call<C: ApiCall>(
-        &self,
-        appid: &str,
-        requirement: Requirement,
         call: &C,
-    ) -> Result<C::Output, InvoiceError> {
+    ) -> Result<Exchange<C::Output>, InvoiceError> {
         let span = tracing::info_span!("invoice_call", path = call.path(), appid);
         async {
-            permission::check(&*self.inner.tokens, appid, call.path(), requirement).await?;
-            Ok(self.inner.transport.send_as(&*self.inner.tokens, appid, call).await?)
+            permission::check(&*self.inner.tokens, appid, call.path(), call.requirement()).await?;
+            let caller = Caller::Account {
+                tokens: &*self.inner.tokens,
+                appid,
+            };
+            Ok(self.inner.transport.execute(call, caller).await)
         }
         .instrument(span)
         .await

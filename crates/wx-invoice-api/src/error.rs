@@ -36,8 +36,9 @@ pub enum InvoiceError {
         /// The API path.
         path: &'static str,
     },
-    /// WeChat says this order or invoice was already inserted (72056, 72018, 72042). The first
-    /// success's `code`/`openid` are not repeated: keep them from the first answer.
+    /// WeChat says this order or invoice was already inserted (72056, 72018, 72042) by an
+    /// earlier call, not by an unanswered attempt of this one. The first success's
+    /// `code`/`openid` are not repeated: keep them from the first answer.
     #[error(
         "order {order_id} was already inserted into the user's card wallet (errcode {errcode}: {errmsg}); use the code stored from the first insert — a new invoice needs a new order_id and authorization"
     )]
@@ -48,6 +49,23 @@ pub enum InvoiceError {
         errcode: i64,
         /// WeChat's message.
         errmsg: String,
+    },
+    /// The SDK sent this insert again after an attempt whose answer was lost (a timeout, a
+    /// connection dropped after sending, an HTTP 5xx), and WeChat answered the repeat that the
+    /// order id was already inserted (72056, 72018): the earlier attempt of *this* call most
+    /// likely succeeded. Mark the order done. WeChat does not repeat the card `code`/`openid`.
+    #[error(
+        "order {order_id} is already in the user's card package: an earlier attempt of this insert most likely succeeded, but its answer was lost, and WeChat answered the repeat with errcode {errcode} ({errmsg}) after {attempts} attempts; mark the order done and do not insert it again — the card code is not repeated in this answer"
+    )]
+    InsertedByEarlierAttempt {
+        /// The order id of the request.
+        order_id: String,
+        /// WeChat's code (72056 or 72018).
+        errcode: i64,
+        /// WeChat's message.
+        errmsg: String,
+        /// Requests the call sent in all.
+        attempts: u32,
     },
     /// The bytes given to `upload_pdf` are not a PDF; nothing was sent.
     #[error("{filename} does not start with %PDF- and is not a PDF; nothing was sent")]
@@ -88,7 +106,9 @@ impl InvoiceError {
     /// WeChat's error code, where WeChat answered with one.
     pub fn errcode(&self) -> Option<i64> {
         match self {
-            InvoiceError::AlreadyInserted { errcode, .. } => Some(*errcode),
+            InvoiceError::AlreadyInserted { errcode, .. } | InvoiceError::InsertedByEarlierAttempt { errcode, .. } => {
+                Some(*errcode)
+            }
             InvoiceError::Wechat(e) => e.errcode(),
             _ => None,
         }
@@ -101,18 +121,40 @@ impl InvoiceError {
             .map(|i| i.class)
     }
 
-    /// Whether the order or invoice was already inserted.
+    /// Whether the order or invoice is already in a card package: by an earlier call
+    /// ([`AlreadyInserted`](Self::AlreadyInserted)) or by an unanswered earlier attempt of this
+    /// one ([`InsertedByEarlierAttempt`](Self::InsertedByEarlierAttempt)). Either way, do not
+    /// insert it again.
     pub fn is_already_inserted(&self) -> bool {
-        matches!(self, InvoiceError::AlreadyInserted { .. })
+        matches!(
+            self,
+            InvoiceError::AlreadyInserted { .. } | InvoiceError::InsertedByEarlierAttempt { .. }
+        )
     }
 
-    /// Whether WeChat rejected the token (after the SDK's one retry).
+    /// Whether an earlier attempt of this very insert most likely succeeded (its answer was
+    /// lost; WeChat answered the repeat "order already inserted"), as opposed to a duplicate
+    /// of an earlier call.
+    pub fn is_inserted_by_earlier_attempt(&self) -> bool {
+        matches!(self, InvoiceError::InsertedByEarlierAttempt { .. })
+    }
+
+    /// Whether WeChat rejected the token (class `RefreshToken`, after the SDK's one retry).
     pub fn is_token_invalid(&self) -> bool {
         matches!(self, InvoiceError::Wechat(e) if e.is_token_invalid())
     }
 
-    /// Whether the same call may succeed later.
+    /// Whether the same call may succeed later (the SDK already retried it if it is safe to
+    /// repeat).
     pub fn is_retryable(&self) -> bool {
         matches!(self, InvoiceError::Wechat(e) if e.is_retryable())
+    }
+
+    /// When the daily quota WeChat said is used up clears (45009, 72057).
+    pub fn quota_clears_at(&self) -> Option<std::time::SystemTime> {
+        match self {
+            InvoiceError::Wechat(e) => e.quota_clears_at(),
+            _ => None,
+        }
     }
 }

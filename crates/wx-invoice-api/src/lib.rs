@@ -11,6 +11,9 @@
 //! `upload_pdf`, `get_pdf`, `update_status`). [`permission`] lists which permission set each
 //! call needs from a third-party platform's authorizer; a missing one is refused before sending.
 //!
+//! The [`guide`] walks through each role's calls in flow order ([`guide::platform`],
+//! [`guide::merchant`], [`guide::reimburser`]) with the errors each can meet.
+//!
 //! # Features
 //!
 //! Each one turns on the [`wx_auth`] feature of the same name:
@@ -51,8 +54,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod calls;
 mod client;
 mod error;
+pub mod guide;
 mod merchant;
 pub mod permission;
 mod platform;

@@ -3,52 +3,17 @@
 //! decrypt card codes from jump links.
 
 use rand::distr::{Alphanumeric, SampleString};
-use wx_auth::transport::{ApiCall, CallBody};
+use wx_auth::AuthError;
+use wx_auth::transport::CallReport;
 use wx_invoice_types::{
-    ApiStatus, CreateCardRequest, CreateCardResponse, DecryptCodeRequest, DecryptCodeResponse, EmptyBody, FieldProblem,
-    GetPdfRequest, GetPdfResponse, InsertInvoiceRequest, InsertInvoiceResponse, ReimburseStatus, SetPdfResponse,
-    SetUrlResponse, UpdateStatusRequest, ValidationErrors,
+    CreateCardRequest, DecryptCodeRequest, ErrorClass, FieldProblem, GetPdfRequest, GetPdfResponse,
+    InsertInvoiceRequest, InsertInvoiceResponse, ReimburseStatus, SetUrlResponse, UpdateStatusRequest,
+    ValidationErrors,
 };
 
+use crate::calls;
 use crate::client::InvoiceClient;
 use crate::error::InvoiceError;
-use crate::permission::{CARDS_OR_E_INVOICE, E_INVOICE_ONLY, Requirement};
-
-const SET_URL: &str = "/card/invoice/seturl";
-const CREATE_CARD: &str = "/card/invoice/platform/createcard";
-const SET_PDF: &str = "/card/invoice/platform/setpdf";
-const GET_PDF: &str = "/card/invoice/platform/getpdf";
-const INSERT: &str = "/card/invoice/insert";
-const UPDATE_STATUS: &str = "/card/invoice/platform/updatestatus";
-const DECRYPT_CODE: &str = "/card/code/decrypt";
-
-/// Codes with which WeChat says "this order or invoice is already in a card wallet".
-const ALREADY_INSERTED: [i64; 3] = [72056, 72018, 72042];
-
-/// `seturl`, `insert` and the card API `code/decrypt`: the card set (8) or the e-invoice set (26).
-const CARD_OR_INVOICE_SET: Requirement = Requirement::AnyOf(CARDS_OR_E_INVOICE);
-const E_INVOICE: Requirement = Requirement::AnyOf(E_INVOICE_ONLY);
-
-/// The multipart upload of `setpdf`: one file part named `pdf`.
-struct SetPdfCall {
-    filename: String,
-    bytes: Vec<u8>,
-}
-
-impl ApiCall for SetPdfCall {
-    type Output = SetPdfResponse;
-    fn path(&self) -> &'static str {
-        SET_PDF
-    }
-    fn body(&self) -> Result<CallBody, serde_json::Error> {
-        Ok(CallBody::File {
-            field: "pdf",
-            filename: self.filename.clone(),
-            mime: "application/pdf",
-            bytes: self.bytes.clone(),
-        })
-    }
-}
 
 /// The invoicing platform's calls, made with the token of `appid` (the platform's Official
 /// Account). Get one from [`InvoiceClient::platform`].
@@ -105,17 +70,14 @@ impl PlatformCalls<'_> {
     /// [`SetUrlResponse::s_pappid`]) merchants need for their authorization pages. Stable per
     /// platform: call once and keep it. Needs permission set 8 or 26.
     pub async fn set_url(&self) -> Result<SetUrlResponse, InvoiceError> {
-        self.client
-            .post(self.appid, CARD_OR_INVOICE_SET, SET_URL, &EmptyBody {})
-            .await
+        self.client.send(self.appid, &calls::SetUrl).await
     }
 
     /// P2 `platform/createcard`: creates an invoice card template and returns its `card_id`.
     /// The template is validated first (title ≤ 9 characters, entry names ≤ 5, sub-titles ≤ 6).
     pub async fn create_card(&self, request: &CreateCardRequest) -> Result<String, InvoiceError> {
         request.validate()?;
-        let out: CreateCardResponse = self.client.post(self.appid, E_INVOICE, CREATE_CARD, request).await?;
-        Ok(out.card_id)
+        Ok(self.client.send(self.appid, &calls::CreateCard(request)).await?.card_id)
     }
 
     /// P3 `platform/setpdf`: uploads an invoice PDF (multipart part `pdf`) and returns its
@@ -136,11 +98,8 @@ impl PlatformCalls<'_> {
                 limit,
             });
         }
-        let call = SetPdfCall {
-            filename: filename.to_owned(),
-            bytes,
-        };
-        Ok(self.client.call(self.appid, E_INVOICE, &call).await?.s_media_id)
+        let call = calls::SetPdf::new(filename, bytes);
+        Ok(self.client.send(self.appid, &call).await?.s_media_id)
     }
 
     /// P4 `platform/getpdf`: the download URL of an uploaded PDF (valid 2 hours).
@@ -149,7 +108,7 @@ impl PlatformCalls<'_> {
             ValidationErrors::check(vec![FieldProblem::new("s_media_id", "must not be empty")])?;
         }
         self.client
-            .post(self.appid, E_INVOICE, GET_PDF, &GetPdfRequest::new(s_media_id))
+            .send(self.appid, &calls::GetPdf(&GetPdfRequest::new(s_media_id)))
             .await
     }
 
@@ -160,7 +119,13 @@ impl PlatformCalls<'_> {
     /// Before anything is sent the request is validated (all problems listed together; an empty
     /// `nonce_str` is filled with a random one) and, for third-party tokens, the authorizer must
     /// hold permission set 8 or 26. A rejected token is refreshed and the call retried once.
-    /// WeChat's "already inserted" codes become [`InvoiceError::AlreadyInserted`].
+    ///
+    /// Insert is safe to retry: after a transient failure (WeChat busy, a timeout, a dropped
+    /// answer, HTTP 5xx) the identical request is sent again. WeChat's "already inserted" codes
+    /// become [`InvoiceError::AlreadyInserted`], or
+    /// [`InvoiceError::InsertedByEarlierAttempt`] when an earlier attempt of this very call went
+    /// unanswered and WeChat then answered that the order id was inserted (72056/72018): that
+    /// earlier attempt most likely succeeded.
     pub async fn insert(&self, request: &InsertInvoiceRequest) -> Result<InsertInvoiceResponse, InvoiceError> {
         let filled;
         let request = if request.card_ext.nonce_str.is_empty() {
@@ -174,18 +139,10 @@ impl PlatformCalls<'_> {
         for warning in request.validate()? {
             tracing::warn!(field = %warning.field, order_id = %request.order_id, "{}", warning.message);
         }
-        match self.client.post(self.appid, CARD_OR_INVOICE_SET, INSERT, request).await {
-            Err(InvoiceError::Wechat(wx_auth::AuthError::Api { errcode, errmsg, .. }))
-                if ALREADY_INSERTED.contains(&errcode) =>
-            {
-                Err(InvoiceError::AlreadyInserted {
-                    order_id: request.order_id.to_string(),
-                    errcode,
-                    errmsg,
-                })
-            }
-            other => other,
-        }
+        let exchange = self.client.exchange(self.appid, &calls::Insert(request)).await?;
+        exchange
+            .result
+            .map_err(|error| insert_error(error, request.order_id.as_str(), exchange.report))
     }
 
     /// P6 `platform/updatestatus`: reports a status change of an inserted card, e.g.
@@ -193,7 +150,7 @@ impl PlatformCalls<'_> {
     pub async fn update_status(&self, card_id: &str, code: &str, status: ReimburseStatus) -> Result<(), InvoiceError> {
         let body = UpdateStatusRequest::new(card_id, code, status);
         body.validate()?;
-        let _: ApiStatus = self.client.post(self.appid, E_INVOICE, UPDATE_STATUS, &body).await?;
+        self.client.send(self.appid, &calls::UpdateStatus(&body)).await?;
         Ok(())
     }
 
@@ -205,10 +162,40 @@ impl PlatformCalls<'_> {
             encrypt_code: encrypt_code.to_owned(),
         };
         body.validate()?;
-        let out: DecryptCodeResponse = self
-            .client
-            .post(self.appid, CARD_OR_INVOICE_SET, DECRYPT_CODE, &body)
-            .await?;
-        Ok(out.code)
+        Ok(self.client.send(self.appid, &calls::DecryptCode(&body)).await?.code)
     }
+}
+
+/// WeChat's "already inserted" answers, told apart by the catalogue's classes and by whether an
+/// earlier attempt of this call went unanswered.
+fn insert_error(error: AuthError, order_id: &str, report: CallReport) -> InvoiceError {
+    match error {
+        AuthError::Api { errcode, errmsg, .. }
+            if error_class(errcode) == Some(ErrorClass::AlreadyDone) && report.earlier_attempt_unanswered() =>
+        {
+            InvoiceError::InsertedByEarlierAttempt {
+                order_id: order_id.to_owned(),
+                errcode,
+                errmsg,
+                attempts: report.attempts,
+            }
+        }
+        AuthError::Api { errcode, errmsg, .. }
+            if matches!(
+                error_class(errcode),
+                Some(ErrorClass::AlreadyDone | ErrorClass::Duplicate)
+            ) =>
+        {
+            InvoiceError::AlreadyInserted {
+                order_id: order_id.to_owned(),
+                errcode,
+                errmsg,
+            }
+        }
+        other => InvoiceError::Wechat(other),
+    }
+}
+
+fn error_class(errcode: i64) -> Option<ErrorClass> {
+    wx_invoice_types::lookup(errcode).map(|info| info.class)
 }

@@ -18,6 +18,7 @@
 //! - [`validation`]: the error and warning types every `validate()` returns.
 //! - [`lenient`]: deserializers for numbers sent as strings and ids sent as numbers.
 //! - [`int_flag`]: 0/1 integers as `Option<bool>`.
+//! - [`guide`]: every known error code, its class and what to do about it.
 //!
 //! The other families have a module each, used through its path (`wx_invoice_types::wecom::…`):
 //!
@@ -75,6 +76,7 @@
 pub mod envelope;
 pub mod error_code;
 pub mod events;
+pub mod guide;
 pub mod ids;
 pub mod insert;
 pub mod int_flag;

@@ -176,6 +176,12 @@ impl Sandbox {
         self.inner.shared.inject_fault(fault);
     }
 
+    /// Forgets every injected fault not yet used up and returns them (with the calls each had
+    /// left in `times`); state and counts stay as they are.
+    pub fn clear_faults(&self) -> Vec<Fault> {
+        std::mem::take(&mut self.inner.shared.lock().faults)
+    }
+
     /// Calls received on `path` (e.g. `/card/invoice/insert`) since start or the last reset.
     pub fn count(&self, path: &str) -> u64 {
         self.inner.shared.counts().get(path).copied().unwrap_or(0)

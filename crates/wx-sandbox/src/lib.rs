@@ -18,8 +18,8 @@
 //! ```
 //!
 //! Every admin action is also reachable over HTTP under `/sandbox/...`; see
-//! `docs/sandbox.md` in the repository for the endpoint list, the error codes each API
-//! answers and the invoice card state machine.
+//! [`guide::sandbox`] for the endpoint list, the error codes each API answers and the invoice
+//! card state machine.
 //!
 //! Dropping the last [`Sandbox`] clone stops the server.
 //!
@@ -37,6 +37,7 @@ mod error;
 mod events;
 mod family_actions;
 mod fault;
+pub mod guide;
 mod handle;
 mod ids;
 mod insert_body;

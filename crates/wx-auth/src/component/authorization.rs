@@ -12,7 +12,6 @@ use super::{Component, Durability, wire};
 use crate::error::AuthError;
 use crate::store::{AuthorizerRecord, AuthorizerStatus, TokenKey, TokenKind};
 use crate::token::AccessToken;
-use crate::transport::JsonCall;
 
 /// A single-use pre-authorization code for one authorization link. `Debug` redacts the code.
 #[derive(Clone)]
@@ -175,7 +174,6 @@ impl Component {
         let call = wire::PreAuthCodeBody {
             component_appid: self.component_appid(),
         };
-        let call = JsonCall::<_, wire::PreAuthCodeResponse>::new(wire::PRE_AUTH_CODE_PATH, &call);
         let resp = self.send_component(&call).await?;
         Ok(PreAuthCode {
             code: resp.pre_auth_code,
@@ -225,7 +223,6 @@ impl Component {
             component_appid: self.component_appid(),
             authorization_code,
         };
-        let call = JsonCall::<_, wire::QueryAuthResponse>::new(wire::QUERY_AUTH_PATH, &call);
         let info = self.send_component(&call).await?.authorization_info;
         let permission_sets = info.permission_sets();
         let appid = info.authorizer_appid.clone();
@@ -299,7 +296,6 @@ impl Component {
             component_appid: self.component_appid(),
             authorizer_appid,
         };
-        let call = JsonCall::<_, wire::AuthorizerInfoResponse>::new(wire::AUTHORIZER_INFO_PATH, &call).idempotent();
         let resp = self.send_component(&call).await?;
         let permission_sets = resp.authorization_info.permission_sets();
         self.update_record(authorizer_appid, |current| {

@@ -27,7 +27,7 @@ use crate::error::AuthError;
 use crate::store::{TokenKey, TokenKind, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::TokenCache;
-use crate::transport::{ApiCall, Credential, JsonCall, Transport};
+use crate::transport::{ApiCall, Caller, Credential, Transport};
 
 /// The four settings every third-party platform has, from the open platform console.
 ///
@@ -134,8 +134,7 @@ impl Component {
             component_appsecret: self.inner.config.component_appsecret.expose_secret(),
             component_verify_ticket: ticket.ticket.expose_secret(),
         };
-        let call = JsonCall::<_, wire::ComponentTokenResponse>::new(wire::COMPONENT_TOKEN_PATH, &body).idempotent();
-        let resp = self.inner.transport.send(&call, Credential::None).await?;
+        let resp = self.inner.transport.send(&body, Credential::None).await?;
         tracing::info!(
             component_appid = self.component_appid(),
             expires_in = %resp.expires_in,
@@ -149,18 +148,15 @@ impl Component {
         )
     }
 
-    /// Sends a component API call with the component token, refreshing it once if WeChat
-    /// rejects it.
+    /// Sends a component API call with the component token, through the transport's one path
+    /// (a rejected token is replaced once, transient failures retried per the policy).
     pub(crate) async fn send_component<C: ApiCall>(&self, call: &C) -> Result<C::Output, AuthError> {
-        let token = self.component_access_token().await?;
-        match self.inner.transport.send(call, Credential::Component(&token)).await {
-            Err(e) if e.is_token_invalid() => {
-                self.inner.cache.invalidate(&self.component_token_key(), &token).await?;
-                let fresh = self.component_access_token().await?;
-                self.inner.transport.send(call, Credential::Component(&fresh)).await
-            }
-            other => other,
-        }
+        let tokens = ComponentToken(self);
+        let caller = Caller::Component {
+            tokens: &tokens,
+            component_appid: self.component_appid(),
+        };
+        self.inner.transport.execute(call, caller).await.result
     }
 
     /// Asks WeChat to (re)start pushing verify tickets (`api_start_push_ticket`).
@@ -169,7 +165,6 @@ impl Component {
             component_appid: self.component_appid(),
             component_secret: self.inner.config.component_appsecret.expose_secret(),
         };
-        let call = JsonCall::<_, wire::Empty>::new(wire::START_PUSH_TICKET_PATH, &call).idempotent();
         self.inner.transport.send(&call, Credential::None).await.map(|_| ())
     }
 
@@ -201,5 +196,24 @@ impl Component {
 
     pub(crate) fn records(&self) -> &records::RecordMirror {
         &self.inner.records
+    }
+}
+
+/// The component token as a [`TokenSource`](crate::TokenSource), so component calls take the
+/// transport's one path (the appid asked for is always the component's own).
+struct ComponentToken<'a>(&'a Component);
+
+#[async_trait::async_trait]
+impl crate::TokenSource for ComponentToken<'_> {
+    async fn access_token(&self, _appid: &str) -> Result<AccessToken, AuthError> {
+        self.0.component_access_token().await
+    }
+
+    async fn invalidate(&self, _appid: &str, rejected: &AccessToken) -> Result<(), AuthError> {
+        self.0
+            .inner
+            .cache
+            .invalidate(&self.0.component_token_key(), rejected)
+            .await
     }
 }

@@ -7,7 +7,6 @@ use super::{Component, wire};
 use crate::error::AuthError;
 use crate::store::AuthorizerStatus;
 use crate::token::AccessToken;
-use crate::transport::JsonCall;
 
 impl Component {
     /// Refreshes an authorizer's access token with its stored refresh token, persisting a
@@ -57,7 +56,6 @@ impl Component {
             authorizer_appid,
             authorizer_refresh_token: refresh.expose_secret(),
         };
-        let call = JsonCall::<_, wire::AuthorizerTokenResponse>::new(wire::AUTHORIZER_TOKEN_PATH, &call).idempotent();
         let resp = self.send_component(&call).await?;
         if let Some(next) = resp
             .authorizer_refresh_token
@@ -122,7 +120,6 @@ impl Component {
                 offset,
                 count: RECOVERY_PAGE,
             };
-            let call = JsonCall::<_, wire::AuthorizerListResponse>::new(wire::AUTHORIZER_LIST_PATH, &call).idempotent();
             let page = match self.send_component(&call).await {
                 Ok(page) => page,
                 // A WeChat (or proxy) without the call, or refusing it: recovery is impossible,

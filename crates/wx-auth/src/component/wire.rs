@@ -1,7 +1,39 @@
 //! Wire shapes of the component (third-party platform) APIs, open-platform spec §4, with
-//! their paths. Each body is sent through a [`JsonCall`](crate::transport::JsonCall).
+//! their paths. Each body is the call itself: an [`ApiCall`] that knows its path, answer and
+//! whether repeating it is harmless.
 
 use serde::{Deserialize, Serialize};
+
+use crate::transport::{ApiCall, CallBody, Repeat, Requirement};
+
+/// Implements [`ApiCall`] for a component body: a JSON `POST` to `$path` answered with `$out`,
+/// no permission set involved.
+macro_rules! component_call {
+    ($body:ident, $path:expr, $out:ty, $repeat:expr) => {
+        component_call!($body, $path, $out, $repeat, |_b| ["", ""]);
+    };
+    ($body:ident, $path:expr, $out:ty, $repeat:expr, |$b:ident| $secrets:expr) => {
+        impl ApiCall for $body<'_> {
+            type Output = $out;
+            fn path(&self) -> &'static str {
+                $path
+            }
+            fn body(&self) -> Result<CallBody, serde_json::Error> {
+                CallBody::json(self)
+            }
+            fn repeat(&self) -> Repeat {
+                $repeat
+            }
+            fn requirement(&self) -> Requirement {
+                Requirement::Unchecked
+            }
+            fn body_secrets(&self) -> [&str; 2] {
+                let $b = self;
+                $secrets
+            }
+        }
+    };
+}
 
 /// `POST /cgi-bin/component/api_component_token` (no token in the query).
 pub(crate) const COMPONENT_TOKEN_PATH: &str = "/cgi-bin/component/api_component_token";
@@ -12,6 +44,15 @@ pub(crate) struct ComponentTokenBody<'a> {
     pub component_appsecret: &'a str,
     pub component_verify_ticket: &'a str,
 }
+
+// A token fetch: a repeat mints another token, and the previous one stays valid for a while.
+component_call!(
+    ComponentTokenBody,
+    COMPONENT_TOKEN_PATH,
+    ComponentTokenResponse,
+    Repeat::Safe,
+    |b| [b.component_appsecret, b.component_verify_ticket]
+);
 
 #[derive(Deserialize)]
 pub(crate) struct ComponentTokenResponse {
@@ -27,6 +68,9 @@ pub(crate) struct PreAuthCodeBody<'a> {
     pub component_appid: &'a str,
 }
 
+// A repeat only mints another single-use code; the unused one expires on its own.
+component_call!(PreAuthCodeBody, PRE_AUTH_CODE_PATH, PreAuthCodeResponse, Repeat::Safe);
+
 #[derive(Deserialize)]
 pub(crate) struct PreAuthCodeResponse {
     pub pre_auth_code: String,
@@ -41,6 +85,14 @@ pub(crate) struct QueryAuthBody<'a> {
     pub component_appid: &'a str,
     pub authorization_code: &'a str,
 }
+
+// Reads the authorization the code stands for; a code is exchanged twice anyway (redirect and
+// push), and a refresh token lost to an unanswered attempt is recovered through
+// api_get_authorizer_list.
+component_call!(QueryAuthBody, QUERY_AUTH_PATH, QueryAuthResponse, Repeat::Safe, |b| [
+    b.authorization_code,
+    ""
+]);
 
 #[derive(Deserialize)]
 pub(crate) struct QueryAuthResponse {
@@ -91,6 +143,16 @@ pub(crate) struct AuthorizerTokenBody<'a> {
     pub authorizer_refresh_token: &'a str,
 }
 
+// A token refresh. If an unanswered attempt rotated the refresh token, the repeat gets 61023,
+// which the refresh recovers from through api_get_authorizer_list.
+component_call!(
+    AuthorizerTokenBody,
+    AUTHORIZER_TOKEN_PATH,
+    AuthorizerTokenResponse,
+    Repeat::Safe,
+    |b| [b.authorizer_refresh_token, ""]
+);
+
 #[derive(Deserialize)]
 pub(crate) struct AuthorizerTokenResponse {
     pub authorizer_access_token: String,
@@ -108,6 +170,14 @@ pub(crate) struct AuthorizerInfoBody<'a> {
     pub authorizer_appid: &'a str,
 }
 
+// A read.
+component_call!(
+    AuthorizerInfoBody,
+    AUTHORIZER_INFO_PATH,
+    AuthorizerInfoResponse,
+    Repeat::Safe
+);
+
 #[derive(Deserialize)]
 pub(crate) struct AuthorizerInfoResponse {
     #[serde(default)]
@@ -124,6 +194,14 @@ pub(crate) struct AuthorizerListBody<'a> {
     pub offset: u32,
     pub count: u32,
 }
+
+// A read.
+component_call!(
+    AuthorizerListBody,
+    AUTHORIZER_LIST_PATH,
+    AuthorizerListResponse,
+    Repeat::Safe
+);
 
 #[derive(Deserialize)]
 pub(crate) struct AuthorizerListResponse {
@@ -147,6 +225,12 @@ pub(crate) struct StartPushTicketBody<'a> {
     pub component_appid: &'a str,
     pub component_secret: &'a str,
 }
+
+// Asking again for the pushes to restart is harmless.
+component_call!(StartPushTicketBody, START_PUSH_TICKET_PATH, Empty, Repeat::Safe, |b| [
+    b.component_secret,
+    ""
+]);
 
 /// Responses that carry only the envelope.
 #[derive(Deserialize)]

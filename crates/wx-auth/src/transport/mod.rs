@@ -1,19 +1,30 @@
-//! The shared HTTP transport: one `reqwest::Client`, timeouts on by default, a bounded response
-//! size, WeChat's `errcode` envelope mapped to [`AuthError`], fail-over to backup domains, a
-//! tracing span per call — and never a token or URL in an error or a log line.
+//! The shared HTTP transport: one `reqwest::Client` with redirects off, timeouts and one
+//! overall deadline per call, a bounded response size, WeChat's `errcode` envelope mapped to
+//! [`AuthError`], retries of transient failures for calls that are safe to repeat, host
+//! health with fail-over to backup domains, a tracing span per call — and never a token or URL
+//! in an error or a log line.
+//!
+//! Every call goes through one path ([`Transport::execute`]): obtain the credential, pick a
+//! healthy host, send, decode; on a transient failure back off and retry (if the call is safe to
+//! repeat, the policy and the retry budget allow it, and the deadline leaves time); on a
+//! rejected token replace it once; on a refused connection try the next host at once.
 
 mod call;
 mod credential;
+mod envelope;
+mod exchange;
+mod hosts;
 mod response;
+mod retry;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tracing::Instrument;
-
-pub use call::{ApiCall, CallBody, CallMethod, JsonCall};
-pub use credential::Credential;
+pub use bytes::Bytes;
+pub use call::{ApiCall, CallBody, CallMethod, JsonCall, QueryPairs, Repeat, Requirement};
+pub use credential::{Caller, Credential};
+pub use retry::RetryPolicy;
 
 use crate::clock::{self, SharedClock};
 use crate::error::AuthError;
@@ -30,16 +41,24 @@ pub const BACKUP_API_BASES: &[&str] = &[
 
 /// Settings of a [`Transport`]; every builder in this SDK exposes them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TransportSettings {
     /// Hosts to call, the first preferred.
     pub api_bases: Vec<String>,
     /// Time allowed to open a connection (default 5 s).
     pub connect_timeout: Duration,
-    /// Time allowed for a whole call (default 20 s).
+    /// Time allowed for one attempt (default 20 s).
     pub timeout: Duration,
+    /// Time allowed for a whole call, across hosts, attempts and backoffs (default 30 s).
+    pub deadline: Duration,
+    /// How long a host that could not be connected to, or timed out, is skipped (default 30 s).
+    pub host_cooldown: Duration,
+    /// How transient failures are retried (default [`RetryPolicy::default`]).
+    pub retry: RetryPolicy,
     /// Largest response body accepted (default 4 MiB).
     pub max_response_bytes: usize,
-    /// A client to use instead of a new one (its own settings apply, plus our per-call timeout).
+    /// A client to use instead of a new one (its own settings apply, plus the deadline). It
+    /// should not follow redirects; an answer it got by following one is refused.
     pub http_client: Option<reqwest::Client>,
     /// Where time comes from (default: the system clock).
     pub clock: SharedClock,
@@ -53,6 +72,9 @@ impl Default for TransportSettings {
             api_bases,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
+            deadline: Duration::from_secs(30),
+            host_cooldown: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
             max_response_bytes: 4 * 1024 * 1024,
             http_client: None,
             clock: clock::system(),
@@ -65,28 +87,64 @@ impl TransportSettings {
     pub fn set_api_base(&mut self, base: impl Into<String>) {
         self.api_bases = vec![base.into().trim_end_matches('/').to_owned()];
     }
+
+    /// Replaces the hosts with `bases`, the first preferred.
+    pub fn set_api_bases<I, S>(&mut self, bases: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.api_bases = bases
+            .into_iter()
+            .map(|b| b.into().trim_end_matches('/').to_owned())
+            .collect();
+    }
 }
 
-/// The HTTP transport. Cheap to clone; clones share one connection pool.
+/// What happened on the way to a call's answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallReport {
+    /// Requests sent (or attempted: a refused connection counts too).
+    pub attempts: u32,
+    /// Earlier attempts that may have reached WeChat but whose answer never arrived (a timeout,
+    /// a connection dropped after sending, an HTTP 5xx): WeChat may have applied them.
+    pub unanswered: u32,
+}
+
+impl CallReport {
+    /// Whether an attempt before the last one may have taken effect without its answer reaching
+    /// us — so an "already done" answer to the last one may be this call's own doing.
+    pub fn earlier_attempt_unanswered(&self) -> bool {
+        self.unanswered > 0
+    }
+}
+
+/// The result of [`Transport::execute`]: the answer, and how it was reached.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exchange<T> {
+    /// The decoded answer, or the error of the last attempt.
+    pub result: Result<T, AuthError>,
+    /// The attempts it took.
+    pub report: CallReport,
+}
+
+/// The HTTP transport. Cheap to clone; clones share one connection pool, the host health and
+/// the retry budget.
 #[derive(Clone)]
 pub struct Transport {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    http: reqwest::Client,
-    bases: Vec<reqwest::Url>,
-    timeout: Duration,
-    max_response_bytes: usize,
-    clock: SharedClock,
+    inner: Arc<exchange::Inner>,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let bases: Vec<&str> = self.inner.bases.iter().map(reqwest::Url::as_str).collect();
+        let bases: Vec<&str> = self.inner.hosts.iter().map(|h| h.base.as_str()).collect();
         f.debug_struct("Transport")
             .field("api_bases", &bases)
             .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
+            .field("retry", &self.inner.retry)
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
@@ -95,41 +153,7 @@ impl fmt::Debug for Transport {
 impl Transport {
     /// A transport with these settings.
     pub fn new(settings: TransportSettings) -> Result<Self, AuthError> {
-        if settings.api_bases.is_empty() {
-            return Err(AuthError::Config("at least one api_base is required".into()));
-        }
-        let bases = settings
-            .api_bases
-            .iter()
-            .map(|b| {
-                let parsed = reqwest::Url::parse(b.trim_end_matches('/'))
-                    .map_err(|e| AuthError::Config(format!("api_base {b:?} is not a URL: {e}")))?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
-                    return Err(AuthError::Config(format!(
-                        "api_base {b:?} must be an http(s) URL without a query"
-                    )));
-                }
-                Ok(parsed)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let http = match settings.http_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(settings.connect_timeout)
-                .timeout(settings.timeout)
-                .user_agent(concat!("wx-invoice-sdk/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| AuthError::Config(format!("cannot build the HTTP client: {}", e.without_url())))?,
-        };
-        Ok(Self {
-            inner: Arc::new(Inner {
-                http,
-                bases,
-                timeout: settings.timeout,
-                max_response_bytes: settings.max_response_bytes,
-                clock: settings.clock,
-            }),
-        })
+        exchange::Inner::new(settings).map(|inner| Self { inner: Arc::new(inner) })
     }
 
     /// The clock this transport reads time from.
@@ -137,131 +161,26 @@ impl Transport {
         &self.inner.clock
     }
 
-    /// Sends `call` with `credential`, failing over to backup hosts when the main one cannot be
-    /// reached, and maps WeChat's envelope to errors.
+    /// Sends `call` with a fixed `credential` (retrying transient failures per the policy) and
+    /// maps WeChat's envelope to errors.
     pub async fn send<C: ApiCall>(&self, call: &C, credential: Credential<'_>) -> Result<C::Output, AuthError> {
-        let path = call.path();
-        let span = tracing::info_span!("wechat_call", path, errcode = tracing::field::Empty);
-        async {
-            let secret = credential.query_pair().map(|(_, v)| v);
-            let mut last_err = None;
-            for (attempt, base) in self.inner.bases.iter().enumerate() {
-                if attempt > 0 {
-                    tracing::warn!(
-                        host = base.host_str().unwrap_or(""),
-                        "failing over to a backup WeChat host"
-                    );
-                }
-                match self.send_once(base, call, credential).await {
-                    Ok(resp) => {
-                        let result =
-                            response::read::<C::Output>(resp, path, self.inner.max_response_bytes, secret).await;
-                        if let Err(AuthError::Api { errcode, .. }) = &result {
-                            tracing::Span::current().record("errcode", errcode);
-                            tracing::info!(errcode, "WeChat answered an error");
-                        }
-                        return result;
-                    }
-                    Err(SendFailure { error, reached_server }) => {
-                        let may_fail_over = !reached_server || call.idempotent();
-                        tracing::warn!(error = %error, "WeChat call failed");
-                        if !may_fail_over {
-                            return Err(error);
-                        }
-                        last_err = Some(error);
-                    }
-                }
-            }
-            Err(last_err.unwrap_or_else(|| AuthError::Config("no api_base configured".into())))
-        }
-        .instrument(span)
-        .await
+        self.execute(call, Caller::Fixed(credential)).await.result
     }
 
     /// Sends `call` as `appid` with a token from `tokens`; when WeChat rejects the token
-    /// (40001/40014/42001) it is invalidated and the call retried exactly once with a fresh one.
+    /// (class `RefreshToken`) it is invalidated and the call sent once more with a fresh one.
     pub async fn send_as<C: ApiCall>(
         &self,
         tokens: &dyn TokenSource,
         appid: &str,
         call: &C,
     ) -> Result<C::Output, AuthError> {
-        let token = tokens.access_token(appid).await?;
-        match self.send(call, Credential::Access(&token)).await {
-            Err(e) if e.is_token_invalid() => {
-                tracing::info!(
-                    path = call.path(),
-                    appid,
-                    errcode = e.errcode(),
-                    "token rejected; refreshing and retrying once"
-                );
-                tokens.invalidate(appid, &token).await?;
-                let fresh = tokens.access_token(appid).await?;
-                self.send(call, Credential::Access(&fresh)).await
-            }
-            other => other,
-        }
+        self.execute(call, Caller::Account { tokens, appid }).await.result
     }
 
-    async fn send_once<C: ApiCall>(
-        &self,
-        base: &reqwest::Url,
-        call: &C,
-        credential: Credential<'_>,
-    ) -> Result<reqwest::Response, SendFailure> {
-        let path = call.path();
-        let mut url = base.clone();
-        {
-            let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
-            url.set_path(&joined);
-        }
-        {
-            let mut pairs = url.query_pairs_mut();
-            if let Some((name, value)) = credential.query_pair() {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in call.query() {
-                pairs.append_pair(name, &value);
-            }
-        }
-        let body = call.body().map_err(|e| SendFailure {
-            error: AuthError::Config(format!("cannot serialise the body of {path}: {e}")),
-            reached_server: false,
-        })?;
-        let mut request = match call.method() {
-            CallMethod::Get => self.inner.http.get(url),
-            CallMethod::Post => self.inner.http.post(url),
-        };
-        request = request.timeout(self.inner.timeout);
-        request = match body {
-            CallBody::Empty => request,
-            CallBody::Json(bytes) => request
-                .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
-                .body(bytes),
-            CallBody::File {
-                field,
-                filename,
-                mime,
-                bytes,
-            } => {
-                let part = reqwest::multipart::Part::bytes(bytes)
-                    .file_name(filename)
-                    .mime_str(mime)
-                    .map_err(|e| SendFailure {
-                        error: AuthError::Config(format!("invalid MIME type for {path}: {}", e.without_url())),
-                        reached_server: false,
-                    })?;
-                request.multipart(reqwest::multipart::Form::new().part(field, part))
-            }
-        };
-        request.send().await.map_err(|e| SendFailure {
-            reached_server: !e.is_connect(),
-            error: response::map_reqwest_error(&e, path, credential.query_pair().map(|(_, v)| v)),
-        })
+    /// The one path every call takes: credential, host, attempts, retries, decoding. Returns
+    /// the answer with a [`CallReport`] of the attempts it took.
+    pub async fn execute<C: ApiCall>(&self, call: &C, caller: Caller<'_>) -> Exchange<C::Output> {
+        self.inner.execute(call, caller).await
     }
-}
-
-struct SendFailure {
-    error: AuthError,
-    reached_server: bool,
 }

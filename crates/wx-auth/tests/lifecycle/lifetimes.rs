@@ -79,6 +79,8 @@ async fn every_duration_setting_is_safe_at_its_limit() {
         .timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
         .push_replay_window(Duration::MAX)
+        .deadline(Duration::MAX)
+        .host_cooldown(Duration::MAX)
         .build()
         .expect("builds");
     c.set_verify_ticket(&sandbox.mint_verify_ticket())

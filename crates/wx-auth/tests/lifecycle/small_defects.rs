@@ -125,3 +125,103 @@ fn rand_suffix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos() % 1_000_000_007).unwrap_or(0))
 }
+
+#[tokio::test]
+async fn an_errmsg_echoing_the_request_shows_no_secret_in_any_encoding() {
+    // A WeChat (or proxy) that echoes the request body and the raw query in its errmsg.
+    let hostile = Hostile::start(|seen| {
+        let echo = serde_json::json!({
+            "errcode": 40013,
+            "errmsg": format!("invalid appid, request {} query {}", seen.body, seen.query),
+        });
+        (200, echo.to_string())
+    })
+    .await;
+    let c = component(&hostile.base);
+    let ticket = "ticket@@@with/odd+chars=and\"quotes\"";
+    c.set_verify_ticket(ticket).await.expect("ticket");
+    let e = c.component_access_token().await.expect_err("refused");
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("invalid appid"), "{shown}");
+    for secret in [
+        wx_sandbox::DEFAULT_COMPONENT_SECRET,
+        "with/odd+chars",
+        "with%2Fodd%2Bchars",
+    ] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+
+    // An access token that needs URL-encoding, echoed from the query string.
+    let token_server = Hostile::start(|seen| {
+        let echo = serde_json::json!({"errcode": 48001, "errmsg": format!("api unauthorized {}", seen.query)});
+        (200, echo.to_string())
+    })
+    .await;
+    let tokens = wx_auth::StaticToken::new("tok/en+with=odd chars");
+    let transport = wx_auth::transport::Transport::new({
+        let mut settings = wx_auth::transport::TransportSettings::default();
+        settings.set_api_base(token_server.base.clone());
+        settings
+    })
+    .expect("transport");
+    let body = serde_json::json!({});
+    let call = wx_auth::transport::JsonCall::<_, serde_json::Value>::new("/card/invoice/seturl", &body);
+    let e = transport.send_as(&tokens, "wxany", &call).await.expect_err("refused");
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("api unauthorized"), "{shown}");
+    for leak in ["tok/en", "tok%2Fen", "odd+chars", "odd%20chars", "odd+chars"] {
+        assert!(!shown.contains(leak), "{leak} leaked: {shown}");
+    }
+}
+
+/// A token service that hands out one empty token before its real ones (a bug elsewhere).
+#[derive(Debug)]
+struct EmptyFirst {
+    inner: wx_auth::OfficialAccountTokens,
+    handed_empty: std::sync::atomic::AtomicBool,
+    invalidated: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl TokenSource for EmptyFirst {
+    async fn access_token(&self, appid: &str) -> Result<wx_auth::AccessToken, AuthError> {
+        if !self.handed_empty.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Ok(wx_auth::AccessToken::new("", Duration::from_secs(7200)));
+        }
+        self.inner.access_token(appid).await
+    }
+
+    async fn invalidate(&self, appid: &str, rejected: &wx_auth::AccessToken) -> Result<(), AuthError> {
+        self.invalidated.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.invalidate(appid, rejected).await
+    }
+}
+
+#[tokio::test]
+async fn a_missing_token_41001_is_treated_as_a_rejected_one() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox.register_account("wxdirect0000000001", "direct-secret-0001");
+    let inner = wx_auth::OfficialAccountTokens::builder()
+        .account("wxdirect0000000001", SecretString::from("direct-secret-0001"))
+        .api_base(sandbox.base_url())
+        .build()
+        .expect("source");
+    let source = EmptyFirst {
+        inner,
+        handed_empty: std::sync::atomic::AtomicBool::new(false),
+        invalidated: std::sync::atomic::AtomicUsize::new(0),
+    };
+    let transport = wx_auth::transport::Transport::new({
+        let mut settings = wx_auth::transport::TransportSettings::default();
+        settings.set_api_base(sandbox.base_url());
+        settings
+    })
+    .expect("transport");
+    let body = serde_json::json!({});
+    let call = wx_auth::transport::JsonCall::<_, serde_json::Value>::new("/card/invoice/seturl", &body);
+    transport
+        .send_as(&source, "wxdirect0000000001", &call)
+        .await
+        .expect("41001 made the transport fetch a token and retry once");
+    assert_eq!(source.invalidated.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

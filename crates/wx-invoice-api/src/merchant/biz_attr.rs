@@ -1,13 +1,11 @@
 //! M5 `setbizattr`: the authorization page's fields, the WeChat Pay merchant link and the
 //! merchant contact — six actions over one body, the action in the query string.
 
-use wx_auth::transport::JsonCall;
 use wx_invoice_types::{AuthField, BizAttrAction, BizAttrResponse, Contact, PayMchInfo, SetBizAttrRequest};
 
-use super::{E_INVOICE, MerchantCalls};
+use super::MerchantCalls;
+use crate::calls;
 use crate::error::InvoiceError;
-
-const SET_BIZ_ATTR: &str = "/card/invoice/setbizattr";
 
 impl MerchantCalls<'_> {
     /// Sends `setbizattr?action=…` with `body` (validated against the action first).
@@ -17,8 +15,7 @@ impl MerchantCalls<'_> {
         body: &SetBizAttrRequest,
     ) -> Result<BizAttrResponse, InvoiceError> {
         body.validate(action)?;
-        let call = JsonCall::<_, BizAttrResponse>::new(SET_BIZ_ATTR, body).query("action", action.as_str());
-        self.client.call(self.appid, E_INVOICE, &call).await
+        self.client.send(self.appid, &calls::SetBizAttr { action, body }).await
     }
 
     /// `set_auth_field`: which title fields the user fills on a type-1 authorization page.

@@ -7,61 +7,33 @@ mod title;
 
 use std::time::Duration;
 
-use wx_auth::transport::{ApiCall, CallBody, CallMethod};
+use wx_auth::transport::ApiCall;
 use wx_auth::{AccessToken, RefreshJob, RefreshReport, TokenKey, TokenKind};
 use wx_invoice_types::{
-    ApiStatus, GetAuthDataRequest, GetAuthDataResponse, GetAuthUrlRequest, GetAuthUrlResponse, RejectInsertRequest,
-    TicketResponse, ValidationErrors,
+    GetAuthDataRequest, GetAuthDataResponse, GetAuthUrlRequest, GetAuthUrlResponse, RejectInsertRequest,
+    ValidationErrors,
 };
 
+use crate::calls;
 use crate::client::InvoiceClient;
 use crate::error::InvoiceError;
-use crate::permission::{self, E_INVOICE_ONLY, Requirement};
-
-const GET_TICKET: &str = "/cgi-bin/ticket/getticket";
-const GET_AUTH_URL: &str = "/card/invoice/getauthurl";
-const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
-const REJECT_INSERT: &str = "/card/invoice/rejectinsert";
-
-pub(crate) const E_INVOICE: Requirement = Requirement::AnyOf(E_INVOICE_ONLY);
+use crate::permission;
 
 /// The namespace of `wx_card` tickets in the token store (a ticket belongs to the merchant
 /// account, whichever platform asks for it).
 const TICKET_NAMESPACE: &str = "wx_card";
-
-/// M1: `GET cgi-bin/ticket/getticket?type=wx_card`.
-struct GetTicketCall;
-
-impl ApiCall for GetTicketCall {
-    type Output = TicketResponse;
-    fn path(&self) -> &'static str {
-        GET_TICKET
-    }
-    fn method(&self) -> CallMethod {
-        CallMethod::Get
-    }
-    fn query(&self) -> Vec<(&'static str, String)> {
-        vec![("type", "wx_card".to_owned())]
-    }
-    fn body(&self) -> Result<CallBody, serde_json::Error> {
-        Ok(CallBody::Empty)
-    }
-    fn idempotent(&self) -> bool {
-        true
-    }
-}
 
 fn ticket_key(appid: &str) -> TokenKey {
     TokenKey::new(TICKET_NAMESPACE, appid, TokenKind::WxCardTicket)
 }
 
 async fn fetch_ticket(client: &InvoiceClient, appid: &str) -> Result<AccessToken, wx_auth::AuthError> {
-    let out = client.send_unchecked(appid, &GetTicketCall).await?;
+    let out = client.send_unchecked(appid, &calls::GetTicket).await?;
     let now = client.clock().now();
     AccessToken::from_answer(
         out.ticket,
         wx_auth::Lifetime::from_secs(out.expires_in.into()),
-        GET_TICKET,
+        calls::GetTicket.path(),
         now,
     )
 }
@@ -161,7 +133,14 @@ impl MerchantCalls<'_> {
                 .collect();
             ValidationErrors::check(problems)?;
         }
-        permission::check(&**self.client.tokens(), self.appid, GET_AUTH_URL, E_INVOICE).await?;
+        let unfilled = calls::GetAuthUrl(request);
+        permission::check(
+            &**self.client.tokens(),
+            self.appid,
+            unfilled.path(),
+            unfilled.requirement(),
+        )
+        .await?;
         let mut request = request.clone();
         if fill_ticket {
             self.wx_card_ticket()
@@ -169,21 +148,21 @@ impl MerchantCalls<'_> {
                 .expose_secret()
                 .clone_into(&mut request.ticket);
         }
-        self.client.post(self.appid, E_INVOICE, GET_AUTH_URL, &request).await
+        self.client.send(self.appid, &calls::GetAuthUrl(&request)).await
     }
 
     /// M3 `getauthdata`: whether (and with what title) the user authorized `order_id`.
     pub async fn auth_data(&self, s_pappid: &str, order_id: &str) -> Result<GetAuthDataResponse, InvoiceError> {
         let body = GetAuthDataRequest::new(s_pappid, order_id.into());
         body.validate()?;
-        self.client.post(self.appid, E_INVOICE, GET_AUTH_DATA, &body).await
+        self.client.send(self.appid, &calls::GetAuthData(&body)).await
     }
 
     /// M4 `rejectinsert`: refuses to invoice an authorized order (the user is told `reason`).
     /// Permanent: the order can never be inserted (later inserts fail with 72035).
     pub async fn reject_insert(&self, request: &RejectInsertRequest) -> Result<(), InvoiceError> {
         request.validate()?;
-        let _: ApiStatus = self.client.post(self.appid, E_INVOICE, REJECT_INSERT, request).await?;
+        self.client.send(self.appid, &calls::RejectInsert(request)).await?;
         Ok(())
     }
 }

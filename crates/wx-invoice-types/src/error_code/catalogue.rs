@@ -1,6 +1,8 @@
 //! The data: one entry per error code, sorted by code.
 
-use super::ErrorClass::{AlreadyDone, FixRequest, NotAuthorized, RefreshToken, Retry, SetupMissing, State};
+use super::ErrorClass::{
+    AlreadyDone, Duplicate, FixRequest, NotAuthorized, Quota, RefreshToken, Retry, SetupMissing, State,
+};
 use super::{ErrorClass, ErrorCodeInfo};
 
 const fn entry(code: i64, name: &'static str, meaning: &'static str, class: ErrorClass) -> ErrorCodeInfo {
@@ -23,10 +25,11 @@ pub static CATALOGUE: &[ErrorCodeInfo] = &[
     entry(40097, "invalid args", "A parameter is missing or out of range (e.g. api_get_authorizer_list count above 500, an unknown authorizer option)", FixRequest),
     entry(40125, "invalid appsecret", "The configured app secret is wrong", FixRequest),
     entry(40164, "invalid ip", "Caller IP is not in the account's IP whitelist", SetupMissing),
+    entry(41001, "access_token missing", "No access token was sent (an empty token is treated like a rejected one: dropped, fetched again, the call retried once)", RefreshToken),
     entry(41002, "appid missing", "No appid was sent (clear_quota forms)", FixRequest),
     entry(41004, "appsecret missing", "No app secret was sent", FixRequest),
     entry(42001, "access_token expired", "The access token expired", RefreshToken),
-    entry(45009, "reach max api daily quota limit", "Daily API quota used up (clear_quota can reset it a few times a month)", Retry),
+    entry(45009, "reach max api daily quota limit", "Daily API quota of this API used up; it clears at midnight China time (clear_quota can reset it, 10 times a month)", Quota),
     entry(47001, "data format error", "Body is not valid JSON, or setpdf was not multipart with a `pdf` file part", FixRequest),
     entry(48001, "api unauthorized", "The account (or third party) lacks this API or permission set 8/26", NotAuthorized),
     entry(48002, "api forbidden", "WeCom: the enterprise may not call this API (not verified; the batch invoice read also needs more than 200 activated members, else ask WeCom support)", NotAuthorized),
@@ -35,8 +38,8 @@ pub static CATALOGUE: &[ErrorCodeInfo] = &[
     entry(60111, "userid not found", "WeCom: no member with this userid in the enterprise", FixRequest),
     entry(61003, "component is not authorized by this account", "The merchant has not authorized, or revoked, the third-party platform", NotAuthorized),
     entry(61004, "access clientip is not registered", "Caller IP is not in the third-party platform's whitelist", SetupMissing),
-    entry(61005, "component ticket is expired", "component_verify_ticket is stale; use the newest pushed ticket or wait for the next push", Retry),
-    entry(61006, "component ticket is invalid", "component_verify_ticket is wrong; use the newest pushed ticket or wait for the next push", Retry),
+    entry(61005, "component ticket is expired", "component_verify_ticket is stale: the pushes do not arrive; check that handle_push receives them, or call start_push_ticket", SetupMissing),
+    entry(61006, "component ticket is invalid", "component_verify_ticket is wrong: store the newest pushed one; check that handle_push receives the pushes, or call start_push_ticket", SetupMissing),
     entry(61007, "api is unauthorized to component", "The merchant did not grant the permission set this API needs (8 or 26 for invoices)", NotAuthorized),
     entry(61009, "code is invalid", "Authorization code invalid; a new authorization is needed", NotAuthorized),
     entry(61010, "code is expired", "Authorization code expired; a new authorization is needed", NotAuthorized),
@@ -60,7 +63,7 @@ pub static CATALOGUE: &[ErrorCodeInfo] = &[
     entry(72039, "invoice must be lock first", "Lock the invoice before this operation", State),
     entry(72040, "invoice pdf error", "PDF invalid, or its media id expired (3 days) or is unusable; upload it again", FixRequest),
     entry(72041, "billing_code and billing_no invalid", "Invoice code and number are invalid", FixRequest),
-    entry(72042, "billing_code and billing_no repeated", "This invoice (code + number) was already inserted", AlreadyDone),
+    entry(72042, "billing_code and billing_no repeated", "This invoice (code + number) is already in a card package, possibly under another order", Duplicate),
     entry(72043, "billing_code or billing_no size error", "Invoice code or number has the wrong length (数电: 20 digits)", FixRequest),
     entry(72044, "scan text out of time", "The scanned title QR code expired; scan again", FixRequest),
     entry(72045, "check_code is empty", "check_code is required for this invoice", FixRequest),
@@ -72,7 +75,7 @@ pub static CATALOGUE: &[ErrorCodeInfo] = &[
     entry(72053, "user never auth", "The user never authorized", NotAuthorized),
     entry(72054, "invoices is inserting, wait", "An insert for this invoice is in flight", Retry),
     entry(72056, "order_id repeated, please check order_id", "This order_id was inserted before; if it was this same invoice the insert is done, otherwise a new order_id is needed", AlreadyDone),
-    entry(72057, "today insert limit", "Daily insert quota reached; retry tomorrow", Retry),
+    entry(72057, "today insert limit", "Daily insert quota reached; it clears at midnight China time", Quota),
     entry(72060, "invoice cancelled", "The card is already CANCEL (red-flushed)", State),
     entry(72061, "invoice closed", "The card is already CLOSURE (reimbursed)", State),
     entry(72063, "biz contact is empty, set contact first", "setbizattr set_contact must be called before getauthurl", SetupMissing),

@@ -32,15 +32,48 @@ fn spec_classes() {
     for code in [40001, 40014, 42001] {
         assert_eq!(class(code), Some(ErrorClass::RefreshToken), "{code}");
     }
-    for code in [72056, 72018, 72042] {
+    for code in [72056, 72018] {
         assert_eq!(class(code), Some(ErrorClass::AlreadyDone), "{code}");
+    }
+    assert_eq!(
+        class(72042),
+        Some(ErrorClass::Duplicate),
+        "keyed on the invoice, not the order"
+    );
+    for code in [45009, 72057] {
+        assert_eq!(class(code), Some(ErrorClass::Quota), "{code}");
+    }
+    for code in [61005, 61006] {
+        assert_eq!(
+            class(code),
+            Some(ErrorClass::SetupMissing),
+            "a retry cannot fix a stale ticket: {code}"
+        );
     }
     for code in [72048, 72049, 72050, 72053, 72038, 72015] {
         assert_eq!(class(code), Some(ErrorClass::NotAuthorized), "{code}");
     }
     for code in [-1, 72036, 72054] {
         assert_eq!(class(code), Some(ErrorClass::Retry), "{code}");
+        assert!(ErrorClass::Retry.is_transient());
     }
+    let transient: Vec<i64> = CATALOGUE
+        .iter()
+        .filter(|i| i.class.is_transient())
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(
+        transient,
+        [-1, 72036, 72054, 73000, 73100, 73104, 73105, 73107],
+        "exactly the busy codes are retried (unified invoicing: a repeat with the same fpqqlsh is what WeChat asks for)"
+    );
+    for code in [73001, 73004, 73016, 73101, 73106, 73109, 76001, 76002, 76021, 40097, 41002] {
+        assert_eq!(class(code), Some(ErrorClass::FixRequest), "{code}");
+    }
+    for code in [73005, 76003, 76022, 48002] {
+        assert_eq!(class(code), Some(ErrorClass::NotAuthorized), "{code}");
+    }
+    assert_eq!(class(73108), Some(ErrorClass::AlreadyDone));
     for code in [72028, 72029, 72063] {
         assert_eq!(class(code), Some(ErrorClass::SetupMissing), "{code}");
     }
@@ -65,19 +98,25 @@ fn cell(text: &str) -> String {
 }
 
 fn render_tables() -> String {
-    let mut out = String::from("### Classes\n\n| Class | What to do |\n|---|---|\n");
+    let mut out = String::from("### Classes\n\n| Class | The SDK | What to do |\n|---|---|---|\n");
     for class in ErrorClass::ALL {
-        let _ = writeln!(out, "| `{class}` | {} |", cell(class.what_to_do()));
+        let _ = writeln!(
+            out,
+            "| `{class}` | {} | {} |",
+            class.sdk_reaction(),
+            cell(class.what_to_do())
+        );
     }
-    out.push_str("\n### Codes\n\n| Code | errmsg (prefix) | Meaning | Class |\n|---:|---|---|---|\n");
+    out.push_str("\n### Codes\n\n| Code | errmsg (prefix) | Meaning | Class | The SDK |\n|---:|---|---|---|---|\n");
     for info in CATALOGUE {
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | `{}` |",
+            "| {} | `{}` | {} | `{}` | {} |",
             info.code,
             cell(info.name),
             cell(info.meaning),
-            info.class
+            info.class,
+            info.class.sdk_reaction()
         );
     }
     out

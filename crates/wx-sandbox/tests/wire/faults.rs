@@ -22,6 +22,21 @@ async fn errcode_fault_applies_times_then_normal_handling_resumes() {
     assert_eq!(sb.count(INSERT), 3);
 }
 
+#[tokio::test]
+async fn cleared_faults_are_returned_unused_and_no_longer_apply() {
+    let sb = Sandbox::start().await.expect("start");
+    let t = direct_token(&sb, PLATFORM).await;
+    let media = upload_pdf(&sb, &t).await;
+    sb.inject_fault(Fault::errcode(INSERT, -1, "system error").times(3));
+    let body = insert_body("o-clear", &media, "1");
+    assert_err(&insert(&sb, &t, &body).await, -1);
+    let left = sb.clear_faults();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].times, 2, "two calls were still to be faulted");
+    assert_eq!(insert(&sb, &t, &body).await["errcode"], 0);
+    assert!(sb.clear_faults().is_empty());
+}
+
 async fn raw(sb: &Sandbox) -> reqwest::Response {
     http()
         .post(format!("{}{INSERT}", sb.base_url()))
