@@ -67,7 +67,9 @@ fn spec_classes() {
         [-1, 72036, 72054, 73000, 73100, 73104, 73105, 73107],
         "exactly the busy codes are retried (unified invoicing: a repeat with the same fpqqlsh is what WeChat asks for)"
     );
-    for code in [73001, 73004, 73016, 73101, 73106, 73109, 76001, 76002, 76021, 40097, 41002] {
+    for code in [
+        73001, 73004, 73016, 73101, 73106, 73109, 76001, 76002, 76021, 40097, 41002,
+    ] {
         assert_eq!(class(code), Some(ErrorClass::FixRequest), "{code}");
     }
     for code in [73005, 76003, 76022, 48002] {
