@@ -11,7 +11,9 @@ use wx_auth::{OfficialAccountTokens, TokenSource};
 use wx_invoice_api::{InvoiceClient, InvoiceError};
 use wx_invoice_e2e::flow::wechat_code;
 use wx_invoice_e2e::{Platform, now, sample_pdf};
-use wx_invoice_types::nontax::{BillAuthSource, BillUserData, CreateBillCardRequest, GetBillAuthUrlRequest, InsertBillRequest};
+use wx_invoice_types::nontax::{
+    BillAuthSource, BillUserData, CreateBillCardRequest, GetBillAuthUrlRequest, InsertBillRequest,
+};
 use wx_invoice_types::{BillingCode, BillingNo, Fen, OrderId, ReimburseStatus};
 use wx_sandbox::{CardStatus, Sandbox, UserAuthorization};
 
@@ -52,7 +54,10 @@ async fn fiscal() -> Fiscal {
         .expect("s_pappid");
     let card_id = client
         .nontax(BUREAU)
-        .create_bill_card(&CreateBillCardRequest::new("某某市财政局", "http://mmbiz.qpic.cn/mmbiz/bureau-logo/0"))
+        .create_bill_card(&CreateBillCardRequest::new(
+            "某某市财政局",
+            "http://mmbiz.qpic.cn/mmbiz/bureau-logo/0",
+        ))
         .await
         .expect("createbillcard");
     Fiscal {
@@ -156,7 +161,10 @@ async fn bad_requests_and_unauthorized_orders_are_refused() {
         panic!("expected a validation error, got {err:?}");
     };
     for field in ["billing_no", "billing_time", "s_pdf_media_id"] {
-        assert!(problems.mentions(&format!("card_ext.user_card.invoice_user_data.{field}")), "{err}");
+        assert!(
+            problems.mentions(&format!("card_ext.user_card.invoice_user_data.{field}")),
+            "{err}"
+        );
     }
     let err = f
         .client
@@ -165,8 +173,16 @@ async fn bad_requests_and_unauthorized_orders_are_refused() {
         .await
         .expect_err("invalid");
     assert!(matches!(err, InvoiceError::Validation(_)), "{err:?}");
-    assert!(f.sandbox.counts().is_empty(), "nothing sent, not even a ticket: {:?}", f.sandbox.counts());
-    let media = f.client.upload_pdf(BUREAU, "receipt.pdf", sample_pdf()).await.expect("setpdf");
+    assert!(
+        f.sandbox.counts().is_empty(),
+        "nothing sent, not even a ticket: {:?}",
+        f.sandbox.counts()
+    );
+    let media = f
+        .client
+        .upload_pdf(BUREAU, "receipt.pdf", sample_pdf())
+        .await
+        .expect("setpdf");
     let err = f
         .client
         .nontax(BUREAU)
@@ -183,10 +199,16 @@ async fn third_party_tokens_are_refused_before_sending() {
     p.authorize(UNIT, &[26, FISCAL_RECEIPT]).await;
     p.sandbox.reset_counts();
     let nontax = p.client.nontax(UNIT);
-    let request = GetBillAuthUrlRequest::new("sp", OrderId::new("fee-3"), Fen(1), BillAuthSource::App).with_timestamp(now());
+    let request =
+        GetBillAuthUrlRequest::new("sp", OrderId::new("fee-3"), Fen(1), BillAuthSource::App).with_timestamp(now());
     let err = nontax.bill_auth_url(&request).await.expect_err("third party");
     assert!(
-        matches!(err, InvoiceError::NotForThirdParty { path: "/nontax/getbillauthurl" }),
+        matches!(
+            err,
+            InvoiceError::NotForThirdParty {
+                path: "/nontax/getbillauthurl"
+            }
+        ),
         "{err:?}"
     );
     assert!(err.to_string().contains("own account"), "{err}");
@@ -196,7 +218,10 @@ async fn third_party_tokens_are_refused_before_sending() {
         .expect_err("third party");
     assert!(matches!(err, InvoiceError::NotForThirdParty { .. }));
     assert!(
-        p.sandbox.counts().keys().all(|path| !path.starts_with("/nontax/") && path != "/cgi-bin/ticket/getticket"),
+        p.sandbox
+            .counts()
+            .keys()
+            .all(|path| !path.starts_with("/nontax/") && path != "/cgi-bin/ticket/getticket"),
         "{:?}",
         p.sandbox.counts()
     );

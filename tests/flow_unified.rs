@@ -90,7 +90,11 @@ async fn merchant() -> Merchant {
         .build()
         .expect("client");
     let openid = sandbox.openid(MERCHANT, "zhou");
-    Merchant { sandbox, client, openid }
+    Merchant {
+        sandbox,
+        client,
+        openid,
+    }
 }
 
 impl Merchant {
@@ -112,8 +116,14 @@ impl Merchant {
 async fn an_issue_is_accepted_pushed_and_queried() {
     let m = merchant().await;
     let calls = m.client.unified_invoicing(MERCHANT);
-    calls.make_out(&make_out(&m.openid, "order-1", "serial-1")).await.expect("makeoutinvoice");
-    assert_eq!(m.pushed_results().await, [("serial-1".to_owned(), CloudInvoiceStatus::Success)]);
+    calls
+        .make_out(&make_out(&m.openid, "order-1", "serial-1"))
+        .await
+        .expect("makeoutinvoice");
+    assert_eq!(
+        m.pushed_results().await,
+        [("serial-1".to_owned(), CloudInvoiceStatus::Success)]
+    );
     let detail = calls
         .query("serial-1", NSRSBH)
         .await
@@ -121,7 +131,13 @@ async fn an_issue_is_accepted_pushed_and_queried() {
         .invoicedetail
         .expect("issued");
     assert_eq!(detail.fpqqlsh, "serial-1");
-    assert!(detail.issued_at().is_some_and(|t| (wx_invoice_e2e::now() - t).abs() < 600), "{}", detail.kprq);
+    assert!(
+        detail
+            .issued_at()
+            .is_some_and(|t| (wx_invoice_e2e::now() - t).abs() < 600),
+        "{}",
+        detail.kprq
+    );
     assert!(!detail.pdfurl.is_empty() && !detail.fphm.is_empty());
     // A red-flush of it, under its own serial.
     calls
@@ -137,7 +153,10 @@ async fn an_issue_is_accepted_pushed_and_queried() {
         })
         .await
         .expect("clearoutinvoice");
-    assert_eq!(m.pushed_results().await.last(), Some(&("red-1".to_owned(), CloudInvoiceStatus::Success)));
+    assert_eq!(
+        m.pushed_results().await.last(),
+        Some(&("red-1".to_owned(), CloudInvoiceStatus::Success))
+    );
     let err = calls
         .clear_out(&ClearOutInvoiceRequest {
             invoiceinfo: ClearOutInvoice {
@@ -153,11 +172,20 @@ async fn an_issue_is_accepted_pushed_and_queried() {
         .expect_err("red-flushed already");
     assert_eq!(wechat_code(&err), 72060);
     // The serial is the idempotency key: another order under it, or another serial for the order.
-    let err = calls.make_out(&make_out(&m.openid, "order-2", "serial-1")).await.expect_err("73106");
+    let err = calls
+        .make_out(&make_out(&m.openid, "order-2", "serial-1"))
+        .await
+        .expect_err("73106");
     assert_eq!(wechat_code(&err), 73106);
-    let err = calls.make_out(&make_out(&m.openid, "order-1", "serial-9")).await.expect_err("73108");
+    let err = calls
+        .make_out(&make_out(&m.openid, "order-1", "serial-9"))
+        .await
+        .expect_err("73108");
     assert_eq!(wechat_code(&err), 73108);
-    assert_eq!(wechat_code(&calls.query("serial-0", NSRSBH).await.expect_err("unknown")), 73109);
+    assert_eq!(
+        wechat_code(&calls.query("serial-0", NSRSBH).await.expect_err("unknown")),
+        73109
+    );
 }
 
 #[tokio::test]
@@ -165,15 +193,24 @@ async fn held_results_are_retried_queries_and_failures_are_pushed() {
     let m = merchant().await;
     m.sandbox.hold_unified_results(true);
     let calls = m.client.unified_invoicing(MERCHANT);
-    calls.make_out(&make_out(&m.openid, "order-3", "serial-3")).await.expect("accepted");
+    calls
+        .make_out(&make_out(&m.openid, "order-3", "serial-3"))
+        .await
+        .expect("accepted");
     m.sandbox.reset_counts();
     let err = calls.query("serial-3", NSRSBH).await.expect_err("processing");
     assert_eq!(wechat_code(&err), 73107);
     assert!(err.is_retryable());
     assert!(m.sandbox.count(QUERY) > 1, "73107 is transient: the SDK queried again");
     m.sandbox.complete_unified_request("serial-3", false).expect("complete");
-    assert_eq!(m.pushed_results().await, [("serial-3".to_owned(), CloudInvoiceStatus::Failure)]);
-    assert_eq!(wechat_code(&calls.query("serial-3", NSRSBH).await.expect_err("failed")), 73000);
+    assert_eq!(
+        m.pushed_results().await,
+        [("serial-3".to_owned(), CloudInvoiceStatus::Failure)]
+    );
+    assert_eq!(
+        wechat_code(&calls.query("serial-3", NSRSBH).await.expect_err("failed")),
+        73000
+    );
 }
 
 #[tokio::test]
@@ -191,14 +228,20 @@ async fn requests_are_checked_before_sending_and_by_wechat() {
     assert!(problems.mentions("invoiceinfo.wxopenid"));
     assert!(problems.mentions("invoiceinfo.hjse"));
     assert!(problems.mentions("invoiceinfo.invoicedetail_list[0].spbm"));
-    assert!(matches!(calls.query("", NSRSBH).await, Err(InvoiceError::Validation(_))));
+    assert!(matches!(
+        calls.query("", NSRSBH).await,
+        Err(InvoiceError::Validation(_))
+    ));
     assert!(m.sandbox.counts().is_empty(), "{:?}", m.sandbox.counts());
     let err = calls
         .make_out(&make_out("onot-a-user-of-this-account", "order-4", "serial-4"))
         .await
         .expect_err("unknown buyer");
     assert_eq!(wechat_code(&err), 73001);
-    let err = calls.query("serial-x", "91440300MA5EXAMPLE").await.expect_err("unknown");
+    let err = calls
+        .query("serial-x", "91440300MA5EXAMPLE")
+        .await
+        .expect_err("unknown");
     assert_eq!(wechat_code(&err), 73109);
 
     let p = Platform::start().await;

@@ -69,7 +69,11 @@ async fn an_enterprise_reads_locks_and_closes_submitted_invoices() {
     assert!(one.begin_time.is_some() && one.end_time.is_some());
     let face = &one.user_info;
     assert_eq!((face.fee, face.tax), (Fen(10_600), Fen(600)));
-    assert_eq!(face.info[0].fee, Some(face.info[0].price), "one unit: the line fee is its price");
+    assert_eq!(
+        face.info[0].fee,
+        Some(face.info[0].price),
+        "one unit: the line fee is its price"
+    );
     assert_eq!(face.reimburse_status, Some(ReimburseStatus::Init));
     assert!(face.trip_pdf_url.is_some());
 
@@ -79,8 +83,17 @@ async fn an_enterprise_reads_locks_and_closes_submitted_invoices() {
         .expect("getinvoiceinfobatch");
     assert_eq!(both.len(), 2);
     assert_eq!(both[0].user_info.order_id.as_deref(), Some("order-w-2"));
-    assert!(both.iter().all(|i| i.begin_time.is_none()), "batch items carry no validity");
-    assert_eq!(w.flow.p.sandbox.count("/wecom/cgi-bin/card/invoice/reimburse/getinvoiceinfobatch"), 1);
+    assert!(
+        both.iter().all(|i| i.begin_time.is_none()),
+        "batch items carry no validity"
+    );
+    assert_eq!(
+        w.flow
+            .p
+            .sandbox
+            .count("/wecom/cgi-bin/card/invoice/reimburse/getinvoiceinfobatch"),
+        1
+    );
     assert_eq!(w.flow.p.sandbox.count("/card/invoice/reimburse/getinvoicebatch"), 0);
 
     reimburser
@@ -100,7 +113,10 @@ async fn an_enterprise_reads_locks_and_closes_submitted_invoices() {
         .update_status(card_a.clone(), ReimburseStatus::Closure)
         .await
         .expect("close");
-    assert_eq!((w.status(&code_a), w.status(&code_b)), (CardStatus::Closure, CardStatus::Lock));
+    assert_eq!(
+        (w.status(&code_a), w.status(&code_b)),
+        (CardStatus::Closure, CardStatus::Lock)
+    );
     // The WeChat side sees the same card and the same state machine.
     let err = w
         .flow
@@ -123,11 +139,21 @@ async fn refusals_before_sending_and_from_wecom() {
         .update_status(card.clone(), ReimburseStatus::Cancel)
         .await
         .expect_err("cancel is the platform's");
-    assert!(matches!(&err, InvoiceError::Validation(v) if v.mentions("reimburse_status")), "{err:?}");
+    assert!(
+        matches!(&err, InvoiceError::Validation(v) if v.mentions("reimburse_status")),
+        "{err:?}"
+    );
     let err = reimburser.invoice_info_batch(Vec::new()).await.expect_err("empty");
     assert!(matches!(err, InvoiceError::Validation(_)));
-    assert!(matches!(reimburser.openid_of(" ").await, Err(InvoiceError::Validation(_))));
-    assert!(w.flow.p.sandbox.counts().is_empty(), "nothing was sent: {:?}", w.flow.p.sandbox.counts());
+    assert!(matches!(
+        reimburser.openid_of(" ").await,
+        Err(InvoiceError::Validation(_))
+    ));
+    assert!(
+        w.flow.p.sandbox.counts().is_empty(),
+        "nothing was sent: {:?}",
+        w.flow.p.sandbox.counts()
+    );
 
     let err = reimburser
         .update_status(card.clone(), ReimburseStatus::Closure)
@@ -135,7 +161,10 @@ async fn refusals_before_sending_and_from_wecom() {
         .expect_err("not locked");
     assert_eq!(wechat_code(&err), 72039);
     assert!(err.rid().is_some_and(|r| r.is_well_formed()), "{err}");
-    let foreign = InvoiceCardRef::new(&w.flow.card_id, &w.flow.p.sandbox.card(&code).expect("card").encrypt_code);
+    let foreign = InvoiceCardRef::new(
+        &w.flow.card_id,
+        &w.flow.p.sandbox.card(&code).expect("card").encrypt_code,
+    );
     let other_corp = "wwotherenterprise";
     w.flow.p.sandbox.register_wecom_corp(other_corp, SECRET);
     let issued = w.flow.issue("order-w-4").await;
@@ -150,7 +179,10 @@ async fn refusals_before_sending_and_from_wecom() {
         .await
         .expect_err("submitted to another enterprise");
     assert_eq!(wechat_code(&err), 72037);
-    reimburser.invoice_info(&foreign).await.expect("the card's own code is readable");
+    reimburser
+        .invoice_info(&foreign)
+        .await
+        .expect("the card's own code is readable");
     w.flow.p.sandbox.set_wecom_corp(CORP, true, 150).expect("corp");
     let err = reimburser
         .invoice_info_batch(vec![card.clone()])
@@ -160,5 +192,8 @@ async fn refusals_before_sending_and_from_wecom() {
     w.flow.p.sandbox.set_wecom_corp(CORP, false, 1000).expect("corp");
     let err = reimburser.invoice_info(&card).await.expect_err("unverified");
     assert_eq!(wechat_code(&err), 48002);
-    assert_eq!(wechat_code(&reimburser.openid_of("nobody").await.expect_err("no member")), 60111);
+    assert_eq!(
+        wechat_code(&reimburser.openid_of("nobody").await.expect_err("no member")),
+        60111
+    );
 }
