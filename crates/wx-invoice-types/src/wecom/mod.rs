@@ -10,7 +10,7 @@
 //! includes `CANCEL` ([`WecomUpdateInvoiceStatusRequest::validate`]). The `openid` of W4 comes
 //! from `user/convert_to_openid` ([`ConvertToOpenidRequest`]).
 //!
-//! The card references ([`InvoiceCardRef`](crate::InvoiceCardRef)) and the batch-read body
+//! The card references ([`InvoiceCardRef`]) and the batch-read body
 //! ([`GetInvoiceBatchRequest`](crate::GetInvoiceBatchRequest), `{item_list}`) are those of
 //! the Official-Account family. Request bodies stay exhaustive; responses are
 //! `#[non_exhaustive]`.
