@@ -115,6 +115,14 @@ pub enum AuthError {
         /// The appid.
         appid: String,
     },
+    /// WeCom: no corpsecret was configured for this corpid.
+    #[error(
+        "no corpsecret is configured for the WeCom enterprise {corpid}; add it with WecomTokens::builder().corp(..)"
+    )]
+    UnknownCorp {
+        /// The corpid.
+        corpid: String,
+    },
     /// The merchant revoked the authorization (an `unauthorized` push was received).
     #[error(
         "authorizer {appid} revoked its authorization of this platform; the merchant must authorize again before any call can be made"

@@ -26,5 +26,6 @@ pub mod security {}
 
 #[cfg_attr(feature = "redis", doc = "[redis.md]: crate::guide::redis")]
 #[doc = "[sandbox.md]: https://docs.rs/wx-sandbox/latest/wx_sandbox/guide/sandbox/index.html"]
+#[doc = "[errors.md]: wx_invoice_types::guide::errors"]
 #[doc = include_str!("../docs/operations.md")]
 pub mod operations {}

@@ -1,13 +1,18 @@
 //! Who the SDK calls WeChat as.
 //!
 //! - [`TokenSource`] is the joint the API client calls through; pick [`AuthorizerTokens`]
-//!   (third-party platform), [`StaticToken`], or implement it for your own token service.
+//!   (third-party platform), [`OfficialAccountTokens`] (self-built), [`WecomTokens`] (a WeCom
+//!   enterprise's corp token, on its own host [`WECOM_API_BASE`]), [`StaticToken`], or
+//!   implement it for your own token service.
 //! - [`TokenStore`] is where credentials live: [`MemoryStore`] (default), `RedisStore`
 //!   (feature `redis`, on by default) shared by a fleet on one node, a Redis Cluster or under
 //!   Sentinel, or `PostgresStore` (feature `postgres`) as the durable store. Feature
 //!   `conformance` adds `wx_auth::conformance`, the checks a store of your own must pass.
 //! - [`Component`] is a third-party platform: verify ticket, component token, merchant
 //!   authorization, authorizer tokens.
+//! - [`openapi`] holds the management calls (authorizer list and options, `clear_quota` in its
+//!   three forms, `openapi/quota/get`, `openapi/rid/get`); [`AuthError::rid`] reads the rid of a
+//!   failed call.
 //! - [`crypto::MsgCrypt`] verifies and decrypts WeChat's pushes and encrypts replies.
 //! - [`transport`] is the shared HTTP layer: every WeChat call is an
 //!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
@@ -71,21 +76,24 @@ pub mod fuzzing;
 pub mod guide;
 mod lifetime;
 mod official_account;
+pub mod openapi;
 pub mod push;
 mod refresher;
+mod rid;
 mod source;
 pub mod store;
 mod token;
 mod token_cache;
 pub mod transport;
+mod wecom_tokens;
 
 /// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under
 /// (`#[wx_auth::async_trait]`), re-exported so that implementing one needs no other crate.
 pub use async_trait::async_trait;
 pub use authorizer_tokens::AuthorizerTokens;
 pub use component::{
-    AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, Component,
-    ComponentBuilder, ComponentConfig, Durability, PreAuthCode,
+    AcceptedMessage, AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, AuthorizerStream,
+    Component, ComponentBuilder, ComponentConfig, Durability, ListedAuthorizer, PreAuthCode,
 };
 pub use error::AuthError;
 pub use lifetime::Lifetime;
@@ -109,6 +117,7 @@ pub use store::{DurableWrites, RedisStore};
 pub use token::AccessToken;
 pub use token_cache::{CacheSettings, RefreshMode, TokenCache};
 pub use transport::RetryPolicy;
+pub use wecom_tokens::{WECOM_API_BASE, WECOM_NAMESPACE, WecomTokens, WecomTokensBuilder};
 
 /// Permission-set ids (`funcscope_category.id`) the invoice APIs need.
 pub mod permissions {
@@ -116,4 +125,9 @@ pub mod permissions {
     pub const CARDS: u32 = 8;
     /// 微信电子发票 — WeChat e-invoice.
     pub const E_INVOICE: u32 = 26;
+    /// 微信财政电子票据 — WeChat fiscal non-tax e-receipts (Official Accounts). WeChat's pages of
+    /// the three `nontax/*` calls nevertheless say third-party platforms may not call them.
+    pub const FISCAL_RECEIPT: u32 = 47;
+    /// The Mini-Program counterpart of [`FISCAL_RECEIPT`].
+    pub const FISCAL_RECEIPT_MINI_PROGRAM: u32 = 48;
 }

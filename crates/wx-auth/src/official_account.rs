@@ -2,6 +2,8 @@
 //! (self-built, 自建平台): appid + AppSecret → `/cgi-bin/stable_token`, cached through the same
 //! [`TokenStore`] with the same guarantees as third-party tokens.
 
+mod quota;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -22,6 +22,24 @@ pub mod merchant {}
 #[doc = include_str!("../docs/reimburser.md")]
 pub mod reimburser {}
 
+#[doc = "[reimburser.md]: crate::guide::reimburser"]
+#[doc = include_str!("../docs/wecom.md")]
+pub mod wecom {}
+
+#[doc = "[platform.md]: crate::guide::platform"]
+#[doc = "[merchant.md]: crate::guide::merchant"]
+#[doc = "[reimburser.md]: crate::guide::reimburser"]
+#[doc = "[errors.md]: wx_invoice_types::guide::errors"]
+#[doc = include_str!("../docs/fiscal-receipts.md")]
+pub mod fiscal_receipts {}
+
+#[doc = "[platform.md]: crate::guide::platform"]
+#[doc = include_str!("../docs/unified-invoicing.md")]
+pub mod unified_invoicing {}
+
+#[doc = include_str!("../docs/platform-management.md")]
+pub mod platform_management {}
+
 /// The repository's README, whose usage example is compiled as a doc-test too.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -168,7 +168,7 @@ impl PlatformCalls<'_> {
 
 /// WeChat's "already inserted" answers, told apart by the catalogue's classes and by whether an
 /// earlier attempt of this call went unanswered.
-fn insert_error(error: AuthError, order_id: &str, report: CallReport) -> InvoiceError {
+pub(crate) fn insert_error(error: AuthError, order_id: &str, report: CallReport) -> InvoiceError {
     match error {
         AuthError::Api { errcode, errmsg, .. }
             if error_class(errcode) == Some(ErrorClass::AlreadyDone) && report.earlier_attempt_unanswered() =>

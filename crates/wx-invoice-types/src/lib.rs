@@ -20,9 +20,19 @@
 //! - [`int_flag`]: 0/1 integers as `Option<bool>`.
 //! - [`guide`]: every known error code, its class and what to do about it.
 //!
+//! The other families have a module each, used through its path (`wx_invoice_types::wecom::…`):
+//!
+//! - [`wecom`]: WeCom (企业微信) reimbursement, W1–W4 on `qyapi.weixin.qq.com`.
+//! - [`nontax`]: fiscal non-tax e-receipts (财政电子票据): `nontax/getbillauthurl`,
+//!   `createbillcard`, `insertbill`.
+//! - [`unified`]: unified invoicing (legacy): `makeoutinvoice`, `clearoutinvoice`,
+//!   `queryinvoceinfo`, amounts as [`unified::Yuan`] decimal strings.
+//! - [`openapi`]: the platform's and every account's management calls: the authorizer list,
+//!   authorizer options, `clear_quota`, `openapi/quota/get`, `openapi/rid/get`.
+//!
 //! `validate()` methods check what the spec's §10 documents and report every problem at
 //! once; they never stop WeChat from being the final judge. Checking a valid request
-//! allocates nothing. Everything is also re-exported at the crate root.
+//! allocates nothing. Everything of the e-invoice family is also re-exported at the crate root.
 //!
 //! # Building requests
 //!
@@ -73,13 +83,17 @@ pub mod int_flag;
 pub mod lenient;
 pub mod merchant;
 pub mod money;
+pub mod nontax;
+pub mod openapi;
 pub mod pdf;
 pub mod platform;
 pub mod reimburse;
 pub mod status;
 pub mod title;
+pub mod unified;
 mod url_query;
 pub mod validation;
+pub mod wecom;
 
 pub use envelope::{ApiStatus, EmptyBody};
 pub use error_code::{CATALOGUE, ErrorClass, ErrorCodeInfo, lookup};

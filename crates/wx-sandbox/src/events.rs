@@ -72,4 +72,18 @@ pub enum SandboxEvent {
         /// The card holder's openid under `to_appid` (`FromUserName`).
         openid: String,
     },
+    /// `Event = cloud_invoice_invoiceresult_event`: the outcome of a unified-invoicing
+    /// request, to the merchant that made it.
+    CloudInvoiceResult {
+        /// The merchant this push goes to.
+        to_appid: String,
+        /// `fpqqlsh`: the request's serial number.
+        fpqqlsh: String,
+        /// `nsrsbh`: the seller's taxpayer id.
+        nsrsbh: String,
+        /// `status`: 100 success, 2 failure.
+        status: i64,
+        /// The buyer's openid under the merchant (`FromUserName`).
+        openid: String,
+    },
 }

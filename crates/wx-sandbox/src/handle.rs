@@ -1,5 +1,7 @@
 //! [`Sandbox`]: the running emulator and its admin actions from Rust.
 
+mod families;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;

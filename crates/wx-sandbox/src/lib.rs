@@ -35,6 +35,7 @@ mod actions;
 mod config;
 mod error;
 mod events;
+mod family_actions;
 mod fault;
 pub mod guide;
 mod handle;

@@ -4,6 +4,7 @@
 mod authorization;
 mod builder;
 mod exchanged;
+mod management;
 mod pushes;
 mod record_store;
 mod records;
@@ -19,6 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use authorization::{AuthPage, Authorization, AuthorizationUrl, AuthorizerInfo, AuthorizerProfile, PreAuthCode};
 pub use builder::ComponentBuilder;
+pub use management::{AuthorizerStream, ListedAuthorizer};
 pub use pushes::AcceptedMessage;
 pub use record_store::Durability;
 

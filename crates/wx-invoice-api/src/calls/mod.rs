@@ -17,7 +17,10 @@
 //! | `getauthurl`, `biz/getusertitleurl` | `Safe` | a repeat only makes another link for the same order or title |
 //! | `setbizattr` (all six actions) | `Safe` | `get_*` read; `set_*` overwrite with the same value |
 //! | `insert` | [`Detected`](Repeat::Detected) | WeChat answers a repeated order id with 72056/72018, so a repeat after a lost answer is recognised (see [`InvoiceError::InsertedByEarlierAttempt`](crate::InvoiceError::InsertedByEarlierAttempt)) |
-//! | `platform/createcard` | [`Never`](Repeat::Never) | a repeat creates a second template |
+//! | `platform/createcard`, `nontax/createbillcard` | [`Never`](Repeat::Never) | a repeat creates a second template |
+//! | WeCom W1/W2, `convert_to_openid`, `nontax/getbillauthurl`, `queryinvoceinfo`, `quota/get`, `rid/get` | `Safe` | reads, or another link for the same order |
+//! | `makeoutinvoice`, `clearoutinvoice` | `Safe` | `fpqqlsh` is their idempotency key: WeChat asks for a retry with the same one |
+//! | WeCom W3/W4, `nontax/insertbill`, `clear_quota` | `Never` | state changes; a repeated `clear_quota` spends another of the 10 monthly resets |
 //! | `platform/updatestatus`, `reimburse/updateinvoicestatus`, `reimburse/updatestatusbatch`, `rejectinsert` | `Never` | state changes: WeChat's answer to a repeat is not documented, so a repeat could not be told from a conflict |
 //!
 //! Every call, whatever its repeat, is sent to the next host when the connection could not even
@@ -26,8 +29,14 @@
 pub use merchant::{
     GetAuthData, GetAuthUrl, GetSelectTitleUrl, GetTicket, GetUserTitleUrl, RejectInsert, ScanTitle, SetBizAttr,
 };
+pub use nontax::{CreateBillCard, GetBillAuthUrl, InsertBill};
 pub use platform::{CreateCard, DecryptCode, GetPdf, Insert, SetPdf, SetUrl, UpdateStatus};
 pub use reimburser::{GetInvoiceBatch, GetInvoiceInfo, UpdateInvoiceStatus, UpdateStatusBatch};
+pub use unified::{ClearOutInvoice, MakeOutInvoice, QueryInvoiceInfo};
+pub use wecom::{
+    ConvertToOpenid, WecomGetInvoiceInfo, WecomGetInvoiceInfoBatch, WecomUpdateInvoiceStatus, WecomUpdateStatusBatch,
+};
+pub use wx_auth::openapi::{ClearQuota, QuotaGet, RidGet};
 pub use wx_auth::transport::{ApiCall, Repeat, Requirement};
 
 /// Defines a call that `POST`s a borrowed request as JSON: the struct, its `PATH` and its
@@ -75,8 +84,11 @@ macro_rules! json_call {
 }
 
 mod merchant;
+mod nontax;
 mod platform;
 mod reimburser;
+mod unified;
+mod wecom;
 
 /// The e-invoice permission set (26).
 pub(crate) const E_INVOICE: Requirement = Requirement::AnyOf(crate::permission::E_INVOICE_ONLY);

@@ -1,4 +1,5 @@
-//! The WeChat error codes this SDK meets, as data (spec invoice-api §9, open-platform §7).
+//! The WeChat error codes this SDK meets, as data (spec invoice-api §9, open-platform §7,
+//! invoice-api-more §1.7, §4.8, and the WeCom codes the SDK meets).
 //!
 //! [`CATALOGUE`] holds one [`ErrorCodeInfo`] per code, sorted by code; [`lookup`] finds one.
 //! Each entry has an [`ErrorClass`] that says how a caller should react. The table in

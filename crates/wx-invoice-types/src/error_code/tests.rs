@@ -62,7 +62,20 @@ fn spec_classes() {
         .filter(|i| i.class.is_transient())
         .map(|i| i.code)
         .collect();
-    assert_eq!(transient, [-1, 72036, 72054], "exactly the busy codes are retried");
+    assert_eq!(
+        transient,
+        [-1, 72036, 72054, 73000, 73100, 73104, 73105, 73107],
+        "exactly the busy codes are retried (unified invoicing: a repeat with the same fpqqlsh is what WeChat asks for)"
+    );
+    for code in [
+        73001, 73004, 73016, 73101, 73106, 73109, 76001, 76002, 76021, 40097, 41002,
+    ] {
+        assert_eq!(class(code), Some(ErrorClass::FixRequest), "{code}");
+    }
+    for code in [73005, 76003, 76022, 48002] {
+        assert_eq!(class(code), Some(ErrorClass::NotAuthorized), "{code}");
+    }
+    assert_eq!(class(73108), Some(ErrorClass::AlreadyDone));
     for code in [72028, 72029, 72063] {
         assert_eq!(class(code), Some(ErrorClass::SetupMissing), "{code}");
     }

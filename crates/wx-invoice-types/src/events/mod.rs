@@ -37,6 +37,7 @@ mod tests;
 pub use error::EventParseError;
 
 use crate::status::ReimburseStatus;
+use crate::unified::{CLOUD_INVOICE_RESULT_EVENT, CloudInvoiceResult, CloudInvoiceStatus};
 use xml_read::{PushFields, read_push_fields};
 use xml_write::PushWriter;
 
@@ -60,6 +61,9 @@ pub enum InvoiceEvent {
     UpdateInvoiceStatus(UpdateInvoiceStatus),
     /// `submit_invoice_title`: the user picked a title on the merchant's select-title page.
     SubmitInvoiceTitle(SubmitInvoiceTitle),
+    /// `cloud_invoice_invoiceresult_event`: the outcome of a unified-invoicing request
+    /// (legacy; see [`unified`](crate::unified)).
+    CloudInvoiceResult(CloudInvoiceResult),
     /// Any other message or event (not an invoice event).
     Other {
         /// The `Event` value (`""` for messages that are not events).
@@ -242,6 +246,15 @@ impl InvoiceEvent {
                 attach: fields.text("attach"),
                 title_type: fields.text("title_type"),
             })
+        } else if event.eq_ignore_ascii_case(CLOUD_INVOICE_RESULT_EVENT) {
+            InvoiceEvent::CloudInvoiceResult(CloudInvoiceResult {
+                to_user_name,
+                from_user_name,
+                create_time,
+                fpqqlsh: fields.text("fpqqlsh"),
+                nsrsbh: fields.text("nsrsbh"),
+                status: CloudInvoiceStatus::from_wire(&fields.text("status")),
+            })
         } else {
             InvoiceEvent::Other {
                 event,
@@ -308,6 +321,20 @@ impl InvoiceEvent {
                     .text("attach", &e.attach)
                     .text("title_type", &e.title_type);
             }
+            InvoiceEvent::CloudInvoiceResult(e) => {
+                header(
+                    &mut w,
+                    &e.to_user_name,
+                    &e.from_user_name,
+                    e.create_time,
+                    CLOUD_INVOICE_RESULT_EVENT,
+                );
+                w.text("fpqqlsh", &e.fpqqlsh).text("nsrsbh", &e.nsrsbh);
+                match e.status.as_str().parse::<i64>() {
+                    Ok(n) => w.number("status", n),
+                    Err(_) => w.text("status", e.status.as_str()),
+                };
+            }
             InvoiceEvent::Other { event, msg_type } => {
                 w.text("MsgType", msg_type);
                 if !event.is_empty() {
@@ -324,6 +351,7 @@ impl InvoiceEvent {
             InvoiceEvent::UserAuthorizeInvoice(_) => USER_AUTHORIZE_INVOICE,
             InvoiceEvent::UpdateInvoiceStatus(_) => UPDATE_INVOICE_STATUS,
             InvoiceEvent::SubmitInvoiceTitle(_) => SUBMIT_INVOICE_TITLE,
+            InvoiceEvent::CloudInvoiceResult(_) => CLOUD_INVOICE_RESULT_EVENT,
             InvoiceEvent::Other { event, .. } => event,
         }
     }

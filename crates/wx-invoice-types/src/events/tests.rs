@@ -265,3 +265,29 @@ fn random_token_soup_never_panics() {
         let _ = InvoiceEvent::from_xml(&input);
     }
 }
+
+#[test]
+fn cloud_invoice_result_reads_lowercase_tags_and_round_trips() {
+    let xml = "<xml><ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\
+               <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\
+               <CreateTime>1475134700</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+               <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\
+               <fpqqlsh><![CDATA[fpqqlsh-1]]></fpqqlsh><nsrsbh><![CDATA[110109500321655]]></nsrsbh>\
+               <status>100</status></xml>";
+    let event = InvoiceEvent::from_xml(xml).unwrap();
+    let InvoiceEvent::CloudInvoiceResult(result) = &event else {
+        panic!("unexpected {event:?}");
+    };
+    assert!(result.succeeded());
+    assert_eq!(result.fpqqlsh, "fpqqlsh-1");
+    assert_eq!(result.nsrsbh, "110109500321655");
+    assert_eq!(event.event_name(), "cloud_invoice_invoiceresult_event");
+    let written = event.to_xml();
+    assert!(written.contains("<status>100</status>"), "{written}");
+    assert_eq!(InvoiceEvent::from_xml(&written).unwrap(), event);
+    let failed = xml.replace("<status>100</status>", "<status>2</status>");
+    let InvoiceEvent::CloudInvoiceResult(failed) = InvoiceEvent::from_xml(&failed).unwrap() else {
+        panic!("not a result");
+    };
+    assert_eq!(failed.status, crate::unified::CloudInvoiceStatus::Failure);
+}

@@ -72,7 +72,8 @@ fn target(shared: &Shared, event: &SandboxEvent) -> Option<Target> {
         | SandboxEvent::UserAuthorizeInvoiceFailed {
             merchant_appid, openid, ..
         } => (merchant_appid, openid),
-        SandboxEvent::UpdateInvoiceStatus { to_appid, openid, .. } => (to_appid, openid),
+        SandboxEvent::UpdateInvoiceStatus { to_appid, openid, .. }
+        | SandboxEvent::CloudInvoiceResult { to_appid, openid, .. } => (to_appid, openid),
     };
     let url = config.message_push_url.as_ref()?.replace("$APPID$", to_appid);
     let third_party = shared

@@ -102,6 +102,22 @@ pub(crate) fn plaintext(event: &SandboxEvent, component_appid: &str, now: i64) -
             element(&mut x, "CardId", card_id);
             element(&mut x, "Code", code);
         }
+        SandboxEvent::CloudInvoiceResult {
+            to_appid,
+            fpqqlsh,
+            nsrsbh,
+            status,
+            openid,
+        } => {
+            element(&mut x, "ToUserName", &ids::gh_name(to_appid));
+            element(&mut x, "FromUserName", openid);
+            number(&mut x, "CreateTime", now);
+            element(&mut x, "MsgType", "event");
+            element(&mut x, "Event", "cloud_invoice_invoiceresult_event");
+            element(&mut x, "fpqqlsh", fpqqlsh);
+            element(&mut x, "nsrsbh", nsrsbh);
+            number(&mut x, "status", *status);
+        }
     }
     x.push_str("</xml>");
     x

@@ -37,6 +37,7 @@ fn business_caller(st: &State, q: &Call, sets: &[u32]) -> Result<Caller, WxError
             appid: record.appid.clone(),
             kind: record.kind,
         }),
+        TokenKind::Wecom => Err(wecom_token_here()),
         TokenKind::Authorizer => {
             let granted = st
                 .auth
@@ -64,7 +65,14 @@ fn business_caller(st: &State, q: &Call, sets: &[u32]) -> Result<Caller, WxError
     }
 }
 
-/// Any valid token (component, authorizer or direct) in `access_token` (or
+fn wecom_token_here() -> WxError {
+    WxError::new(
+        code::INVALID_CREDENTIAL,
+        "invalid credential, access_token is invalid or not latest (a WeCom token only works on qyapi.weixin.qq.com)",
+    )
+}
+
+/// Any valid WeChat token (component, authorizer or direct) in `access_token` (or
 /// `component_access_token`): whose account it is and which kind. Not counted.
 pub(crate) fn any_token(st: &State, q: &Call) -> Result<Caller, WxError> {
     let token = q
@@ -72,10 +80,42 @@ pub(crate) fn any_token(st: &State, q: &Call) -> Result<Caller, WxError> {
         .or_else(|| q.get("component_access_token"))
         .map(String::as_str);
     let record = st.tokens.check(token)?;
+    if record.kind == TokenKind::Wecom {
+        return Err(wecom_token_here());
+    }
     Ok(Caller {
         appid: record.appid.clone(),
         kind: record.kind,
     })
+}
+
+/// An account's own token (direct mode) for APIs that third-party platforms may not call
+/// (`nontax/*`): an authorizer token answers 48001, counted against the daily quota otherwise.
+pub(crate) fn own_token(st: &mut State, q: &Call) -> Result<Caller, WxError> {
+    let caller = business_caller(st, q, &[])?;
+    if caller.kind == TokenKind::Authorizer {
+        return Err(WxError::new(
+            code::API_UNAUTHORIZED,
+            "api unauthorized: this API cannot be called by a third-party platform; use the account's own access_token",
+        ));
+    }
+    st.quotas.spend(&caller.appid, &q.path)?;
+    Ok(caller)
+}
+
+/// A WeCom corp token in `access_token` (a WeChat token answers 40014), counted against the
+/// corp's daily quota of the path; returns the corpid.
+pub(crate) fn wecom(st: &mut State, q: &Call) -> Result<String, WxError> {
+    let record = st.tokens.check(q.get("access_token").map(String::as_str))?;
+    if record.kind != TokenKind::Wecom {
+        return Err(WxError::new(
+            code::INVALID_ACCESS_TOKEN,
+            "invalid access_token (WeCom APIs need a token from cgi-bin/gettoken with corpid and corpsecret)",
+        ));
+    }
+    let corpid = record.appid.clone();
+    st.quotas.spend(&corpid, &q.path)?;
+    Ok(corpid)
 }
 
 /// Checks `component_access_token` (or its alias `access_token`) for a component API and

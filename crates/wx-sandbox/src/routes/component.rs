@@ -191,11 +191,13 @@ fn authorizer_list(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
         .iter()
         .filter_map(|(appid, a)| {
             let g = a.grant.as_ref().filter(|g| g.active)?;
-            Some(json!({
-                "authorizer_appid": appid,
-                "refresh_token": g.refresh_token.clone().unwrap_or_default(),
-                "auth_time": g.auth_time,
-            }))
+            // An authorizer whose code was never exchanged has no refresh token: WeChat then
+            // leaves the key out, as developers report.
+            let mut item = json!({"authorizer_appid": appid, "auth_time": g.auth_time});
+            if let Some(refresh) = &g.refresh_token {
+                item["refresh_token"] = json!(refresh);
+            }
+            Some(item)
         })
         .collect();
     let total = active.len();

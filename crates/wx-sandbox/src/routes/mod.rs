@@ -3,18 +3,24 @@
 
 mod access;
 mod admin;
+mod admin_families;
 mod biz_attr;
 mod component;
 mod direct;
 mod extract;
 mod faulting;
 mod insert;
+mod management;
 mod merchant;
+mod nontax;
 mod platform;
 mod quota;
 mod reimburse;
+mod rid_log;
 mod templates;
 mod title;
+mod unified;
+mod wecom;
 
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -32,6 +38,7 @@ use crate::state::Shared;
 use crate::wire::{WxError, WxResult, code, respond};
 use extract::{WxBody, WxQuery};
 pub(crate) use insert::DEFAULT_USER;
+pub(crate) use unified::{finish as finish_unified, issue as issue_unified};
 
 /// Router state: the shared sandbox.
 pub(crate) type App = Arc<Shared>;
@@ -94,10 +101,16 @@ pub(crate) fn router(shared: App) -> Router {
         .merge(reimburse::routes())
         .merge(title::routes())
         .merge(quota::routes())
+        .merge(nontax::routes())
+        .merge(unified::routes())
+        .merge(management::routes())
+        .nest("/wecom", wecom::routes())
         .merge(admin::routes())
+        .merge(admin_families::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(shared.clone(), rid_log::record))
         .layer(middleware::from_fn_with_state(shared.clone(), count_and_fault))
         .with_state(shared)
 }
@@ -133,7 +146,7 @@ async fn unknown_path() -> Response {
 }
 
 /// Paths WeChat serves only with `GET`.
-pub(crate) const GET_ONLY: &[&str] = &["/cgi-bin/token", "/cgi-bin/ticket/getticket"];
+pub(crate) const GET_ONLY: &[&str] = &["/cgi-bin/token", "/cgi-bin/ticket/getticket", "/wecom/cgi-bin/gettoken"];
 
 /// WeChat's answers to a wrong method: 43001 on a GET-only path, 43002 elsewhere.
 async fn wrong_method(method: Method, uri: Uri) -> Response {

@@ -26,6 +26,17 @@ pub(crate) const WECHAT_PATHS: &[&str] = &[
     "/cgi-bin/clear_quota",
     "/cgi-bin/clear_quota/v2",
     "/cgi-bin/openapi/quota/get",
+    "/cgi-bin/openapi/rid/get",
+    "/cgi-bin/component/api_get_authorizer_option",
+    "/cgi-bin/component/api_set_authorizer_option",
+    "/cgi-bin/component/get_authorizer_option",
+    "/cgi-bin/component/set_authorizer_option",
+    "/nontax/getbillauthurl",
+    "/nontax/createbillcard",
+    "/nontax/insertbill",
+    "/card/invoice/makeoutinvoice",
+    "/card/invoice/clearoutinvoice",
+    "/card/invoice/queryinvoceinfo",
     "/cgi-bin/stable_token",
     "/cgi-bin/token",
     "/cgi-bin/ticket/getticket",
@@ -48,6 +59,10 @@ pub(crate) const WECHAT_PATHS: &[&str] = &[
     "/card/invoice/biz/getselecttitleurl",
     "/card/invoice/scantitle",
 ];
+
+/// The call-frequency window `quota/get` reports (a sandbox figure; it is not enforced).
+const RATE_LIMIT_CALLS: u64 = 6000;
+const RATE_LIMIT_SECONDS: u64 = 60;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -149,7 +164,10 @@ fn quota_get(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     if !WECHAT_PATHS.contains(&path) {
         return Err(WxError::new(code::CGI_PATH_NOT_FOUND, "cgi_path not found"));
     }
-    let component_path = path.starts_with("/cgi-bin/component/");
+    // The newer authorizer-option calls take the authorizer's token despite their path.
+    let component_path = path.starts_with("/cgi-bin/component/")
+        && !path.ends_with("/get_authorizer_option")
+        && !path.ends_with("/set_authorizer_option");
     if component_path != (caller.kind == TokenKind::Component) {
         return Err(WxError::new(
             code::CGI_PATH_NOT_OWNED,
@@ -158,9 +176,13 @@ fn quota_get(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     }
     let limit = st.quotas.limit(path);
     let used = st.quotas.used(&caller.appid, path);
-    Ok(ok_with(json!({"quota": {
-        "daily_limit": limit,
-        "used": used,
-        "remain": limit.saturating_sub(used),
-    }})))
+    Ok(ok_with(json!({
+        "quota": {
+            "daily_limit": limit,
+            "used": used,
+            "remain": limit.saturating_sub(used),
+        },
+        "rate_limit": {"call_count": RATE_LIMIT_CALLS, "refresh_second": RATE_LIMIT_SECONDS},
+        "component_rate_limit": {"call_count": RATE_LIMIT_CALLS, "refresh_second": RATE_LIMIT_SECONDS},
+    })))
 }

@@ -24,7 +24,11 @@ pub(super) fn routes() -> Router<App> {
 /// The card a `{card_id, encrypt_code}` pair designates for `caller` (40056 if none;
 /// 72037 if the user submitted the card with this code to another reimburser), and whether
 /// the code was handed to the caller itself.
-fn find_card<'a>(st: &'a State, item: &Map<String, Value>, caller: &str) -> Result<(&'a CardSnapshot, bool), WxError> {
+pub(super) fn find_card<'a>(
+    st: &'a State,
+    item: &Map<String, Value>,
+    caller: &str,
+) -> Result<(&'a CardSnapshot, bool), WxError> {
     let card_id = invoice_str(item, "card_id")?;
     let encrypt_code = invoice_str(item, "encrypt_code")?;
     let entry = st.cards.by_encrypt_code.get(encrypt_code);
@@ -48,12 +52,12 @@ fn find_card<'a>(st: &'a State, item: &Map<String, Value>, caller: &str) -> Resu
 }
 
 /// The keys of a `{card_id, encrypt_code}` item.
-const ITEM_KEYS: &[&str] = &["card_id", "encrypt_code"];
+pub(super) const ITEM_KEYS: &[&str] = &["card_id", "encrypt_code"];
 
 /// `InvoiceInfo` as R1/R2 return it; creates a fresh `pdf_url`. `openid_under`: the
 /// account whose openid of the user is returned (a reimburser the card was submitted to),
 /// else the card's own openid.
-fn invoice_info(app: &Shared, st: &mut State, code: &str, openid_under: Option<&str>) -> Option<Value> {
+pub(super) fn invoice_info(app: &Shared, st: &mut State, code: &str, openid_under: Option<&str>) -> Option<Value> {
     let mut card = st.cards.by_code.get(code)?.clone();
     if let Some(appid) = openid_under {
         card.openid = st.cards.openid(appid, &card.user);
@@ -105,7 +109,7 @@ fn get_invoice_info(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
 }
 
 /// `item_list` / `invoice_list`: a non-empty array of `{card_id, encrypt_code}` objects.
-fn item_list<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Vec<&'a Map<String, Value>>, WxError> {
+pub(super) fn item_list<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Vec<&'a Map<String, Value>>, WxError> {
     let Some(Value::Array(items)) = obj.get(key) else {
         return Err(invalid_param(key, "must be an array"));
     };
@@ -141,13 +145,13 @@ fn get_invoice_batch(app: &Shared, q: &Call, body: &Bytes) -> WxResult {
     Ok(ok_with(json!({"item_list": infos})))
 }
 
-fn wanted_status(obj: &Map<String, Value>) -> Result<CardStatus, WxError> {
+pub(super) fn wanted_status(obj: &Map<String, Value>) -> Result<CardStatus, WxError> {
     CardStatus::from_wire(invoice_str(obj, "reimburse_status")?)
         .ok_or_else(|| invalid_param("reimburse_status", "is not a known status"))
 }
 
 /// Applies a reimburser status change to the cards with these codes, all or nothing.
-fn apply(st: &mut State, reimburser: &str, codes: &[String], to: CardStatus) -> Result<(), WxError> {
+pub(super) fn apply(st: &mut State, reimburser: &str, codes: &[String], to: CardStatus) -> Result<(), WxError> {
     for c in codes {
         if let Some(card) = st.cards.by_code.get(c) {
             reimburser_change(card, reimburser, to)?;

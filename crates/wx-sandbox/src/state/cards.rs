@@ -117,6 +117,11 @@ impl Cards {
         self.openids.get(&(appid.to_owned(), user.to_owned())).cloned()
     }
 
+    /// Whether `openid` is one the sandbox handed out under `appid`.
+    pub(crate) fn is_openid_of(&self, appid: &str, openid: &str) -> bool {
+        self.openids.iter().any(|((a, _), o)| a == appid && o == openid)
+    }
+
     /// A card code not used yet.
     pub(crate) fn fresh_code(&self) -> String {
         loop {

@@ -4,9 +4,13 @@ pub(crate) mod cards;
 pub(crate) mod component;
 pub(crate) mod media;
 pub(crate) mod merchant;
+pub(crate) mod nontax;
 pub(crate) mod platforms;
 pub(crate) mod quota;
+pub(crate) mod requests;
 pub(crate) mod tokens;
+pub(crate) mod unified;
+pub(crate) mod wecom;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -27,6 +31,13 @@ pub(crate) struct State {
     pub platforms: platforms::Platforms,
     pub merchants: merchant::Merchants,
     pub quotas: quota::Quotas,
+    pub wecom: wecom::Wecom,
+    pub nontax: nontax::Nontax,
+    pub unified: unified::Unified,
+    /// Authorizer options by (authorizer appid, option name).
+    pub authorizer_options: std::collections::HashMap<(String, String), String>,
+    /// The newest failed calls, for `openapi/rid/get` (at most `log_capacity`).
+    pub calls: VecDeque<requests::RecordedCall>,
     pub counts: BTreeMap<String, u64>,
     pub faults: Vec<Fault>,
     /// The newest events emitted, oldest first (at most `log_capacity`).
@@ -61,6 +72,11 @@ impl State {
             platforms: platforms::Platforms::default(),
             merchants: merchant::Merchants::default(),
             quotas: quota::Quotas::with_limits(config.daily_limits.clone()),
+            wecom: wecom::Wecom::default(),
+            nontax: nontax::Nontax::default(),
+            unified: unified::Unified::default(),
+            authorizer_options: std::collections::HashMap::new(),
+            calls: VecDeque::new(),
             counts: BTreeMap::new(),
             faults: Vec::new(),
             events: VecDeque::new(),
@@ -79,6 +95,11 @@ impl State {
             self.pushes_pending += 1;
         }
         bounded_push(&mut self.events, self.log_capacity, event);
+    }
+
+    /// Records a failed call for `openapi/rid/get`.
+    pub(crate) fn record_call(&mut self, call: requests::RecordedCall) {
+        bounded_push(&mut self.calls, self.log_capacity, call);
     }
 
     /// Records a push attempt.

@@ -15,6 +15,8 @@ pub(crate) enum TokenKind {
     Authorizer,
     /// Direct-mode token from `/cgi-bin/stable_token`: business APIs, every set.
     Direct,
+    /// WeCom corp token from `/wecom/cgi-bin/gettoken`: WeCom APIs only.
+    Wecom,
 }
 
 /// Why a token stopped working before its time ran out.
@@ -96,6 +98,11 @@ impl Tokens {
             }
         }
         n
+    }
+
+    /// The account a token was issued to, live or not (for the request log).
+    pub(crate) fn owner(&self, token: &str) -> Option<&str> {
+        self.by_value.get(token).map(|r| r.appid.as_str())
     }
 
     /// Checks a token from a query string: missing → 41001, not shaped like a token → 40014,
