@@ -182,11 +182,8 @@ fn main() {
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .expect("client");
-                let url = reqwest::Url::parse(&format!(
-                    "{base}/card/invoice/insert?access_token={}",
-                    "A".repeat(157)
-                ))
-                .expect("url");
+                let url = reqwest::Url::parse(&format!("{base}/card/invoice/insert?access_token={}", "A".repeat(157)))
+                    .expect("url");
                 for i in 0..count {
                     let mut body = Vec::with_capacity(4096);
                     serde_json::to_writer(&mut body, &request(i)).expect("serialise");

@@ -114,14 +114,14 @@ impl TokenCache {
 
     fn cached_within(&self, key: &TokenKey, margin: Duration) -> Option<AccessToken> {
         let now = self.now();
-        self.inner.l1.get_if(key, |t| !t.needs_refresh_at(now, margin))
+        self.inner.l1.get_if(key, now, |t| !t.needs_refresh_at(now, margin))
     }
 
     /// A token from L1 that has not expired yet, however close to expiry: the last resort when a
     /// refresh fails (a store outage, WeChat unreachable). Rejected tokens are never in L1.
     fn unexpired(&self, key: &TokenKey) -> Option<AccessToken> {
         let now = self.now();
-        self.inner.l1.get_if(key, |t| !t.is_expired_at(now))
+        self.inner.l1.get_if(key, now, |_| true)
     }
 
     fn remember(&self, key: &TokenKey, token: &AccessToken) {
