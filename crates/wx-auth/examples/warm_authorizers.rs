@@ -23,7 +23,13 @@ use std::time::Instant;
 use wx_auth::{AuthorizerRecord, Component, ComponentConfig, MemoryStore, SecretString, TokenSource, TokenStore};
 
 const COMPONENT: &str = "wxcomponent0000001";
-const CALLERS: usize = 64;
+/// Concurrent callers while warming (`WARM_CALLERS` overrides).
+fn callers() -> usize {
+    std::env::var("WARM_CALLERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(64)
+}
 
 fn token(prefix: &str) -> String {
     // WeChat's tokens are 157 characters.
@@ -153,7 +159,8 @@ async fn main() {
 
     let started = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
-    let workers: Vec<_> = (0..CALLERS)
+    let callers = callers();
+    let workers: Vec<_> = (0..callers)
         .map(|_| {
             let (tokens, appids, next) = (tokens.clone(), appids.clone(), next.clone());
             tokio::spawn(async move {
@@ -176,7 +183,7 @@ async fn main() {
     #[allow(clippy::cast_precision_loss)]
     let rate = count as f64 / elapsed.as_secs_f64();
     println!(
-        "warmed {count} authorizer tokens in {:.2} s: {rate:.0}/s ({CALLERS} callers)",
+        "warmed {count} authorizer tokens in {:.2} s: {rate:.0}/s ({callers} callers)",
         elapsed.as_secs_f64()
     );
     println!("all in: VmRSS {} (peak VmHWM {})", status("VmRSS:"), status("VmHWM:"));
