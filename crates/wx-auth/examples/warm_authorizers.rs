@@ -202,7 +202,7 @@ async fn main() {
                     println!("{kb} kB {region}");
                 }
             } else if !line.contains(':') || line.split_whitespace().next().is_some_and(|w| w.contains('-')) {
-                region = line.to_owned();
+                line.clone_into(&mut region);
             }
         }
     }
