@@ -70,6 +70,7 @@ mod source;
 pub mod store;
 mod token;
 mod token_cache;
+mod token_map;
 pub mod transport;
 
 /// The attribute a [`TokenSource`] or [`TokenStore`] implementation goes under

@@ -1,5 +1,6 @@
-//! The in-process layer (L1) of the token cache: the freshest token of each key, read without
-//! I/O, in O(1) on every path.
+//! [`TokenMap`]: tokens by key in this process's memory, in O(1) on every path — the token
+//! cache's in-process layer (bounded) and [`MemoryStore`](crate::MemoryStore)'s token map
+//! (bounded only by expiry).
 //!
 //! - **Sharded**: keys spread over independent shards, each under its own short lock, so
 //!   concurrent lookups of different keys rarely meet; there is no global lock.
@@ -9,7 +10,7 @@
 //!   it finds; every insert also looks at the next two entries of its shard (a rotating cursor)
 //!   and drops them if expired, so dead entries are reclaimed in amortised O(1) even for keys
 //!   nobody asks for again.
-//! - **Bounded without a scan**: a shard at its bound evicts, among a few entries sampled at
+//! - **Bounded without a scan** (when given a bound): a shard at its bound evicts, among a few entries sampled at
 //!   random, the one closest to expiry (an expired one first).
 
 use std::collections::hash_map::RandomState;
@@ -36,7 +37,7 @@ const SWEEP_PER_INSERT: usize = 2;
 const EVICTION_SAMPLES: usize = 5;
 
 #[derive(Debug)]
-pub(super) struct L1 {
+pub(crate) struct TokenMap {
     hasher: RandomState,
     /// `partitions[kind][shard]`.
     partitions: Vec<Box<[Mutex<Shard>]>>,
@@ -93,13 +94,15 @@ fn partition_of(kind: TokenKind) -> usize {
     KINDS.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-impl L1 {
-    /// An L1 keeping at most `capacity` tokens of each kind.
-    pub(super) fn new(capacity: usize) -> Self {
+impl TokenMap {
+    /// A map keeping at most `capacity` tokens of each kind (`usize::MAX`: no bound but expiry).
+    pub(crate) fn new(capacity: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let shards = (cores * 8).next_power_of_two().clamp(8, 128);
         // A small bound gets fewer shards, so that it still holds `capacity` entries in total.
-        let shards = shards.min(capacity.next_power_of_two()).max(1);
+        let shards = shards
+            .min(capacity.checked_next_power_of_two().unwrap_or(usize::MAX))
+            .max(1);
         let per_shard = capacity.div_ceil(shards).max(1);
         let partitions = KINDS
             .iter()
@@ -121,7 +124,7 @@ impl L1 {
     }
 
     /// Tokens held (for `Debug`; visits every shard).
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.partitions
             .iter()
             .flat_map(|p| p.iter())
@@ -131,7 +134,7 @@ impl L1 {
 
     /// The token of `key` if it has not expired at `now` and `keep` accepts it. An expired one
     /// is dropped.
-    pub(super) fn get_if(
+    pub(crate) fn get_if(
         &self,
         key: &TokenKey,
         now: SystemTime,
@@ -146,7 +149,7 @@ impl L1 {
         keep(token).then(|| token.clone())
     }
 
-    pub(super) fn insert(&self, key: &TokenKey, token: &AccessToken, now: SystemTime) {
+    pub(crate) fn insert(&self, key: &TokenKey, token: &AccessToken, now: SystemTime) {
         if token.is_expired_at(now) {
             return;
         }
@@ -162,15 +165,17 @@ impl L1 {
         shard.tokens.insert(key.clone(), token.clone());
     }
 
-    /// Drops `key` if it still holds `rejected`.
-    pub(super) fn remove_if(&self, key: &TokenKey, rejected: &AccessToken) {
+    /// Drops `key` if it still holds `rejected`; returns whether it did.
+    pub(crate) fn remove_if(&self, key: &TokenKey, rejected: &AccessToken) -> bool {
         let mut shard = self.shard(key);
-        if shard.tokens.get(key) == Some(rejected) {
+        let held = shard.tokens.get(key) == Some(rejected);
+        if held {
             shard.tokens.swap_remove(key);
         }
+        held
     }
 
-    pub(super) fn remove(&self, key: &TokenKey) {
+    pub(crate) fn remove(&self, key: &TokenKey) {
         self.shard(key).tokens.swap_remove(key);
     }
 }
@@ -187,21 +192,21 @@ mod tests {
 
     #[test]
     fn authorizer_churn_never_evicts_the_component_token() {
-        let l1 = L1::new(16);
+        let map = TokenMap::new(16);
         let now = SystemTime::now();
         let component = key("wxcomponent", TokenKind::ComponentAccessToken);
         // The component token expires first: an eviction by expiry alone would pick it.
-        l1.insert(
+        map.insert(
             &component,
             &AccessToken::issued_at_time("c", now, Duration::from_secs(60)),
             now,
         );
         for i in 0..1_000 {
             let t = AccessToken::issued_at_time(format!("t{i}"), now, Duration::from_secs(7200));
-            l1.insert(&key(&format!("wx{i:016}"), TokenKind::AuthorizerAccessToken), &t, now);
+            map.insert(&key(&format!("wx{i:016}"), TokenKind::AuthorizerAccessToken), &t, now);
         }
-        assert!(l1.get_if(&component, now, |_| true).is_some());
-        let authorizers = l1.partitions[partition_of(TokenKind::AuthorizerAccessToken)]
+        assert!(map.get_if(&component, now, |_| true).is_some());
+        let authorizers = map.partitions[partition_of(TokenKind::AuthorizerAccessToken)]
             .iter()
             .map(|s| s.lock().expect("shard").tokens.len())
             .sum::<usize>();
@@ -211,35 +216,35 @@ mod tests {
 
     #[test]
     fn expired_tokens_are_never_returned_and_are_reclaimed_by_inserts() {
-        let l1 = L1::new(10_000);
+        let map = TokenMap::new(10_000);
         let now = SystemTime::now();
         for i in 0..100 {
             let t = AccessToken::issued_at_time(format!("t{i}"), now, Duration::from_secs(10));
-            l1.insert(&key(&format!("old{i}"), TokenKind::AuthorizerAccessToken), &t, now);
+            map.insert(&key(&format!("old{i}"), TokenKind::AuthorizerAccessToken), &t, now);
         }
         let later = now + Duration::from_secs(11);
         assert!(
-            l1.get_if(&key("old0", TokenKind::AuthorizerAccessToken), later, |_| true)
+            map.get_if(&key("old0", TokenKind::AuthorizerAccessToken), later, |_| true)
                 .is_none()
         );
         for i in 0..2_000 {
             let t = AccessToken::issued_at_time(format!("n{i}"), later, Duration::from_secs(7200));
-            l1.insert(&key(&format!("new{i}"), TokenKind::AuthorizerAccessToken), &t, later);
+            map.insert(&key(&format!("new{i}"), TokenKind::AuthorizerAccessToken), &t, later);
         }
-        assert_eq!(l1.len(), 2_000, "every expired entry was swept by later inserts");
+        assert_eq!(map.len(), 2_000, "every expired entry was swept by later inserts");
     }
 
     #[test]
     fn remove_if_drops_only_the_rejected_token() {
-        let l1 = L1::new(10);
+        let map = TokenMap::new(10);
         let now = SystemTime::now();
         let k = key("wxa", TokenKind::AuthorizerAccessToken);
         let old = AccessToken::issued_at_time("old", now, Duration::from_secs(7200));
         let new = AccessToken::issued_at_time("new", now, Duration::from_secs(7200));
-        l1.insert(&k, &new, now);
-        l1.remove_if(&k, &old);
-        assert_eq!(l1.get_if(&k, now, |_| true), Some(new.clone()));
-        l1.remove_if(&k, &new);
-        assert!(l1.get_if(&k, now, |_| true).is_none());
+        map.insert(&k, &new, now);
+        map.remove_if(&k, &old);
+        assert_eq!(map.get_if(&k, now, |_| true), Some(new.clone()));
+        map.remove_if(&k, &new);
+        assert!(map.get_if(&k, now, |_| true).is_none());
     }
 }
