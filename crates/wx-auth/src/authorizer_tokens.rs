@@ -1,12 +1,14 @@
 //! [`AuthorizerTokens`]: third-party mode's [`TokenSource`] — one `authorizer_access_token`
 //! per merchant, refreshed with its refresh token through the component token.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use crate::component::Component;
 use crate::error::AuthError;
 use crate::source::TokenSource;
-use crate::store::AuthorizerStatus;
+use crate::store::{AuthorizerRecord, AuthorizerStatus};
 use crate::token::AccessToken;
 
 /// Hands out each authorizer's access token: from the in-process cache, else the shared store,
@@ -20,6 +22,26 @@ pub struct AuthorizerTokens {
 impl AuthorizerTokens {
     pub(crate) fn new(component: Component) -> Self {
         Self { component }
+    }
+
+    /// The authorizer's record for the permission check: a recent shared copy (no store round
+    /// trip), else the store's; a revoked grant is an error.
+    async fn granting_record(&self, appid: &str) -> Result<Arc<AuthorizerRecord>, AuthError> {
+        let record =
+            match self.component.records().recent_authorizer(appid) {
+                Some(record) => record,
+                None => self.component.load_record(appid).await?.map(Arc::new).ok_or_else(|| {
+                    AuthError::UnknownAuthorizer {
+                        appid: appid.to_owned(),
+                    }
+                })?,
+            };
+        if record.status == AuthorizerStatus::Revoked {
+            return Err(AuthError::AuthorizationRevoked {
+                appid: appid.to_owned(),
+            });
+        }
+        Ok(record)
     }
 
     /// The component these tokens belong to.
@@ -48,26 +70,20 @@ impl TokenSource for AuthorizerTokens {
     }
 
     async fn permission_sets(&self, appid: &str) -> Result<Option<Vec<u32>>, AuthError> {
-        // A recent copy saves a store round trip per call; otherwise read the store.
-        let record = match self.component.records().recent_authorizer(appid) {
-            Some(record) => record,
-            None => self
-                .component
-                .load_record(appid)
-                .await?
-                .map(std::sync::Arc::new)
-                .ok_or_else(|| AuthError::UnknownAuthorizer {
-                    appid: appid.to_owned(),
-                })?,
-        };
-        if record.status == AuthorizerStatus::Revoked {
-            return Err(AuthError::AuthorizationRevoked {
-                appid: appid.to_owned(),
-            });
-        }
+        let record = self.granting_record(appid).await?;
         match &record.permission_sets {
             Some(sets) => Ok(Some(sets.clone())),
             None => Ok(Some(self.component.authorizer_info(appid).await?.permission_sets)),
         }
+    }
+
+    async fn grants_any(&self, appid: &str, any_of: &[u32]) -> Result<Option<bool>, AuthError> {
+        // The shared record is read in place: nothing is copied on the per-call path.
+        let record = self.granting_record(appid).await?;
+        if let Some(sets) = &record.permission_sets {
+            return Ok(Some(any_of.iter().any(|set| sets.contains(set))));
+        }
+        let sets = self.component.authorizer_info(appid).await?.permission_sets;
+        Ok(Some(any_of.iter().any(|set| sets.contains(set))))
     }
 }

@@ -115,7 +115,8 @@ macro_rules! cache_setters {
             self
         }
 
-        /// How many tokens the in-process cache holds at most (default 10 000).
+        /// How many tokens of each kind the in-process cache holds at most (default 200 000; see
+        /// `wx_auth::CacheSettings::l1_capacity` for its memory cost).
         pub fn l1_capacity(mut self, capacity: usize) -> Self {
             self.cache.l1_capacity = capacity.max(1);
             self

@@ -84,6 +84,7 @@ mod source;
 pub mod store;
 mod token;
 mod token_cache;
+mod token_map;
 pub mod transport;
 mod wecom_tokens;
 

@@ -32,6 +32,18 @@ pub trait TokenSource: Send + Sync {
         let _ = appid;
         Ok(None)
     }
+
+    /// Whether `appid` granted at least one of the permission sets `any_of`; `None` when this
+    /// source does not know grants (as with [`permission_sets`](Self::permission_sets)).
+    ///
+    /// The check made before every call. The default asks [`permission_sets`](Self::permission_sets);
+    /// sources that hold the grant in memory answer without copying it.
+    async fn grants_any(&self, appid: &str, any_of: &[u32]) -> Result<Option<bool>, AuthError> {
+        Ok(self
+            .permission_sets(appid)
+            .await?
+            .map(|granted| any_of.iter().any(|set| granted.contains(set))))
+    }
 }
 
 /// A fixed token, for tests or for a central token service outside this SDK.

@@ -1,6 +1,7 @@
 //! [`AccessToken`]: a credential for calling WeChat, with the time it stops working.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -19,8 +20,16 @@ const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 ///
 /// Two tokens are equal when their values are equal; the times are not compared. That is what
 /// compare-and-delete needs: "drop the cached token only if it is still the one WeChat rejected".
+///
+/// Clones share one copy of the value (an `Arc`): handing a cached token to a caller, or keeping
+/// it both in the in-process cache and in a [`MemoryStore`](crate::MemoryStore), copies no
+/// secret.
 #[derive(Clone)]
 pub struct AccessToken {
+    inner: Arc<Held>,
+}
+
+struct Held {
     value: SecretString,
     issued_at: SystemTime,
     expires_at: SystemTime,
@@ -63,9 +72,11 @@ impl AccessToken {
     /// A token with explicit issue and expiry times (used by stores that read a token back).
     pub fn with_times(value: impl Into<String>, issued_at: SystemTime, expires_at: SystemTime) -> Self {
         Self {
-            value: SecretString::from(value.into()),
-            issued_at,
-            expires_at,
+            inner: Arc::new(Held {
+                value: SecretString::from(value.into()),
+                issued_at,
+                expires_at,
+            }),
         }
     }
 
@@ -76,17 +87,17 @@ impl AccessToken {
 
     /// The secret value. Call this only to put it on the wire.
     pub fn expose_secret(&self) -> &str {
-        self.value.expose_secret()
+        self.inner.value.expose_secret()
     }
 
     /// When WeChat issued the token (as far as this process knows).
     pub fn issued_at(&self) -> SystemTime {
-        self.issued_at
+        self.inner.issued_at
     }
 
     /// When the token stops working.
     pub fn expires_at(&self) -> SystemTime {
-        self.expires_at
+        self.inner.expires_at
     }
 
     /// Time left until expiry, zero if already expired.
@@ -96,7 +107,7 @@ impl AccessToken {
 
     /// Time left at `now` until expiry, zero if already expired.
     pub fn remaining_at(&self, now: SystemTime) -> Duration {
-        self.expires_at.duration_since(now).unwrap_or(Duration::ZERO)
+        self.inner.expires_at.duration_since(now).unwrap_or(Duration::ZERO)
     }
 
     /// Whether the token should be refreshed now, given an early-refresh `margin`.
@@ -110,9 +121,13 @@ impl AccessToken {
 
     /// [`needs_refresh`](Self::needs_refresh) at `now`.
     pub fn needs_refresh_at(&self, now: SystemTime, margin: Duration) -> bool {
-        let lifetime = self.expires_at.duration_since(self.issued_at).unwrap_or(Duration::ZERO);
+        let lifetime = self
+            .inner
+            .expires_at
+            .duration_since(self.inner.issued_at)
+            .unwrap_or(Duration::ZERO);
         let margin = margin.min(lifetime / 2);
-        match self.expires_at.checked_sub(margin) {
+        match self.inner.expires_at.checked_sub(margin) {
             Some(refresh_at) => now >= refresh_at,
             None => true,
         }
@@ -125,13 +140,13 @@ impl AccessToken {
 
     /// Whether the token has expired at `now`.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
-        now >= self.expires_at
+        now >= self.inner.expires_at
     }
 }
 
 impl PartialEq for AccessToken {
     fn eq(&self, other: &Self) -> bool {
-        self.expose_secret() == other.expose_secret()
+        Arc::ptr_eq(&self.inner, &other.inner) || self.expose_secret() == other.expose_secret()
     }
 }
 

@@ -24,18 +24,23 @@ pub(crate) async fn check(
     if requirement == Requirement::Unchecked {
         return Ok(());
     }
-    let Some(granted) = tokens.permission_sets(appid).await? else {
-        return Ok(());
+    let any_of = match requirement {
+        Requirement::AnyOf(required) => required,
+        // A source that knows grants is a third-party one.
+        _ => &[],
     };
-    match requirement {
-        Requirement::NotForThirdParty => Err(InvoiceError::NotForThirdParty { path }),
-        Requirement::AnyOf(required) if required.iter().any(|r| granted.contains(r)) => Ok(()),
-        Requirement::AnyOf(required) => Err(InvoiceError::PermissionMissing {
-            appid: appid.to_owned(),
-            path,
-            required,
-            granted,
-        }),
-        _ => Ok(()),
+    // The per-call check copies nothing; the grant is read in full only to explain a refusal.
+    match tokens.grants_any(appid, any_of).await? {
+        None | Some(true) => Ok(()),
+        Some(false) => match requirement {
+            Requirement::NotForThirdParty => Err(InvoiceError::NotForThirdParty { path }),
+            Requirement::AnyOf(required) => Err(InvoiceError::PermissionMissing {
+                appid: appid.to_owned(),
+                path,
+                required,
+                granted: tokens.permission_sets(appid).await?.unwrap_or_default(),
+            }),
+            _ => Ok(()),
+        },
     }
 }

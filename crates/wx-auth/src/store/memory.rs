@@ -3,27 +3,40 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{AuthorizerRecord, StoreError, TokenKey, TokenStore, VerifyTicket};
 use crate::token::AccessToken;
+use crate::token_map::TokenMap;
 
 /// A [`TokenStore`] in this process's memory.
 ///
 /// Good for one process, tests and the examples. Everything is lost when the process exits —
 /// including authorizer refresh tokens — so production deployments pair it with a durable store
 /// (`RedisStore` with persistence, or a database behind [`TokenStore`]) for durable data.
-#[derive(Default)]
+///
+/// Tokens are kept in a sharded map (no lock shared by every lookup, each token dropped when it
+/// expires), and a token cache over this store reads it directly instead of keeping a second
+/// copy of each token in its own in-process layer (see [`TokenStore::as_memory_store`]).
 pub struct MemoryStore {
+    tokens: TokenMap,
     state: Mutex<State>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self {
+            tokens: TokenMap::new(usize::MAX),
+            state: Mutex::default(),
+        }
+    }
 }
 
 #[derive(Default)]
 struct State {
-    tokens: HashMap<TokenKey, AccessToken>,
     authorizers: HashMap<(String, String), AuthorizerRecord>,
     tickets: HashMap<String, VerifyTicket>,
     locks: HashMap<TokenKey, (String, Instant)>,
@@ -40,45 +53,43 @@ impl MemoryStore {
         // single insert or remove), so a poisoned lock is safe to keep using.
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+
+    /// The token of `key` if it has not expired at `now` and `keep` accepts it, read in place
+    /// (no I/O, no lock shared with other keys).
+    pub(crate) fn token_if(
+        &self,
+        key: &TokenKey,
+        now: SystemTime,
+        keep: impl FnOnce(&AccessToken) -> bool,
+    ) -> Option<AccessToken> {
+        self.tokens.get_if(key, now, keep)
+    }
 }
 
 impl fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
         f.debug_struct("MemoryStore")
-            .field("tokens", &state.tokens.len())
+            .field("tokens", &self.tokens.len())
             .field("authorizers", &state.authorizers.len())
             .field("tickets", &state.tickets.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
 #[async_trait]
 impl TokenStore for MemoryStore {
     async fn get_token(&self, key: &TokenKey) -> Result<Option<AccessToken>, StoreError> {
-        let mut state = self.state();
-        match state.tokens.get(key) {
-            Some(token) if token.is_expired() => {
-                state.tokens.remove(key);
-                Ok(None)
-            }
-            other => Ok(other.cloned()),
-        }
+        Ok(self.tokens.get_if(key, SystemTime::now(), |_| true))
     }
 
     async fn put_token(&self, key: &TokenKey, token: &AccessToken) -> Result<(), StoreError> {
-        self.state().tokens.insert(key.clone(), token.clone());
+        self.tokens.insert(key, token, SystemTime::now());
         Ok(())
     }
 
     async fn delete_token_if(&self, key: &TokenKey, rejected: &AccessToken) -> Result<bool, StoreError> {
-        let mut state = self.state();
-        if state.tokens.get(key) == Some(rejected) {
-            state.tokens.remove(key);
-            Ok(true)
-        } else {
-            Ok(false)
-        }
+        Ok(self.tokens.remove_if(key, rejected))
     }
 
     async fn get_authorizer(
@@ -194,14 +205,16 @@ impl TokenStore for MemoryStore {
     }
 
     async fn put_token_if_owner(&self, key: &TokenKey, token: &AccessToken, owner: &str) -> Result<bool, StoreError> {
-        let mut state = self.state();
+        let state = self.state();
         let held = state
             .locks
             .get(key)
             .is_some_and(|(held_by, until)| held_by == owner && *until > Instant::now());
-        if held && !token.is_expired() {
-            state.tokens.insert(key.clone(), token.clone());
+        if held {
+            // Written while the lock map is still held, so the write stays fenced.
+            self.tokens.insert(key, token, SystemTime::now());
         }
+        drop(state);
         Ok(held)
     }
 
@@ -213,6 +226,10 @@ impl TokenStore for MemoryStore {
             .get(key)
             .filter(|(_, until)| *until > now)
             .map(|(owner, until)| (owner.clone(), until.duration_since(now))))
+    }
+
+    fn as_memory_store(&self) -> Option<&MemoryStore> {
+        Some(self)
     }
 }
 

@@ -384,4 +384,11 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         let _ = key;
         Ok(None)
     }
+
+    /// This store as a [`MemoryStore`], if it is one. A [`TokenCache`](crate::TokenCache) over
+    /// an in-process store reads its tokens in place and keeps no second copy of each. Default:
+    /// `None` (a store wrapping a `MemoryStore` to change its behaviour must keep it so).
+    fn as_memory_store(&self) -> Option<&MemoryStore> {
+        None
+    }
 }

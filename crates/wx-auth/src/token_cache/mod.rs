@@ -10,7 +10,6 @@
 //! neither cancels the refresh — so a rotated refresh token is still stored — nor leaves the
 //! fleet's lock held.
 
-mod l1;
 mod refresh_lock;
 mod settings;
 
@@ -24,11 +23,11 @@ use tokio::sync::watch;
 
 pub use settings::{CacheSettings, RefreshMode};
 
-use self::l1::L1;
 use self::refresh_lock::HeldLock;
 use crate::error::AuthError;
 use crate::store::{TokenKey, TokenStore};
 use crate::token::AccessToken;
+use crate::token_map::TokenMap;
 
 type Outcome = Option<Result<AccessToken, AuthError>>;
 
@@ -44,7 +43,9 @@ pub struct TokenCache {
 struct Inner {
     store: Arc<dyn TokenStore>,
     settings: CacheSettings,
-    l1: L1,
+    /// The in-process layer; `None` when the store is a [`MemoryStore`](crate::MemoryStore),
+    /// whose own map is read instead (one copy of each token).
+    l1: Option<TokenMap>,
     flights: Mutex<HashMap<TokenKey, watch::Receiver<Outcome>>>,
 }
 
@@ -53,7 +54,7 @@ impl std::fmt::Debug for TokenCache {
         f.debug_struct("TokenCache")
             .field("store", &self.inner.store)
             .field("settings", &self.inner.settings)
-            .field("l1_entries", &self.inner.l1.len())
+            .field("l1_entries", &self.inner.l1.as_ref().map(TokenMap::len))
             .finish_non_exhaustive()
     }
 }
@@ -79,10 +80,14 @@ impl TokenCache {
     /// [`CacheSettings::LOCK_TTL_RANGE`] and [`CacheSettings::MAX_WAIT_BUDGET`]).
     pub fn new(store: Arc<dyn TokenStore>, settings: CacheSettings) -> Self {
         let settings = settings.bounded();
+        let l1 = store
+            .as_memory_store()
+            .is_none()
+            .then(|| TokenMap::new(settings.l1_capacity));
         Self {
             inner: Arc::new(Inner {
                 store,
-                l1: L1::new(settings.l1_capacity),
+                l1,
                 settings,
                 flights: Mutex::new(HashMap::new()),
             }),
@@ -114,18 +119,32 @@ impl TokenCache {
 
     fn cached_within(&self, key: &TokenKey, margin: Duration) -> Option<AccessToken> {
         let now = self.now();
-        self.inner.l1.get_if(key, |t| !t.needs_refresh_at(now, margin))
+        self.local_if(key, |t| !t.needs_refresh_at(now, margin))
+    }
+
+    /// The token of `key` held in this process (L1, or an in-process store read in place), if
+    /// unexpired and accepted by `keep`.
+    fn local_if(&self, key: &TokenKey, keep: impl FnOnce(&AccessToken) -> bool) -> Option<AccessToken> {
+        let now = self.now();
+        match (&self.inner.l1, self.inner.store.as_memory_store()) {
+            (Some(l1), _) => l1.get_if(key, now, keep),
+            (None, Some(memory)) => memory.token_if(key, now, keep),
+            (None, None) => None,
+        }
     }
 
     /// A token from L1 that has not expired yet, however close to expiry: the last resort when a
     /// refresh fails (a store outage, WeChat unreachable). Rejected tokens are never in L1.
     fn unexpired(&self, key: &TokenKey) -> Option<AccessToken> {
-        let now = self.now();
-        self.inner.l1.get_if(key, |t| !t.is_expired_at(now))
+        self.local_if(key, |_| true)
     }
 
+    /// Keeps `token` in L1. Over an in-process store this does nothing: the store's write (or
+    /// the read it came from) is the one copy.
     fn remember(&self, key: &TokenKey, token: &AccessToken) {
-        self.inner.l1.insert(key, token, self.now());
+        if let Some(l1) = &self.inner.l1 {
+            l1.insert(key, token, self.now());
+        }
     }
 
     /// A fresh token for `key`, refreshing it with `refresh` if needed.
@@ -204,7 +223,9 @@ impl TokenCache {
 
     /// Forgets `rejected` for `key` in L1 and, if still there, in the store (compare-and-delete).
     pub async fn invalidate(&self, key: &TokenKey, rejected: &AccessToken) -> Result<(), AuthError> {
-        self.inner.l1.remove_if(key, rejected);
+        if let Some(l1) = &self.inner.l1 {
+            l1.remove_if(key, rejected);
+        }
         match self.store().delete_token_if(key, rejected).await {
             Ok(deleted) => {
                 tracing::debug!(key = %key, deleted, "invalidated a rejected token");
@@ -227,7 +248,9 @@ impl TokenCache {
 
     /// Forgets `key` in L1 only (the store copy is handled by the caller).
     pub(crate) fn forget_local(&self, key: &TokenKey) {
-        self.inner.l1.remove(key);
+        if let Some(l1) = &self.inner.l1 {
+            l1.remove(key);
+        }
     }
 
     async fn read_store(&self, key: &TokenKey, margin: Duration) -> Result<Option<AccessToken>, ()> {
@@ -378,4 +401,28 @@ fn millis(d: Duration) -> u64 {
 /// 25–75 ms: short enough to pick up a refresh quickly, jittered so waiters do not move in step.
 fn poll_delay() -> Duration {
     Duration::from_millis(rand::rng().random_range(25..=75))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MemoryStore, TokenKind};
+
+    fn never() -> std::future::Ready<Result<AccessToken, AuthError>> {
+        std::future::ready(Err(AuthError::Config("no refresh expected".into())))
+    }
+
+    #[tokio::test]
+    async fn over_a_memory_store_the_store_holds_the_only_copy() {
+        let store = Arc::new(MemoryStore::new());
+        let cache = TokenCache::new(store.clone(), CacheSettings::default());
+        let key = TokenKey::new("wxcomponent", "wxauthorizer", TokenKind::AuthorizerAccessToken);
+        let token = AccessToken::new("token-value", Duration::from_secs(7200));
+        cache.put(&key, &token).await;
+        assert_eq!(cache.get(&key, never).await.expect("cached"), token);
+        // Another holder of the store drops the token: the cache has no second copy to serve.
+        assert!(store.delete_token_if(&key, &token).await.expect("delete"));
+        assert!(cache.cached(&key).is_none());
+        assert!(cache.get(&key, never).await.is_err(), "a lookup goes to the refresh");
+    }
 }

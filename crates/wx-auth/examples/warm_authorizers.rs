@@ -1,0 +1,210 @@
+//! Warms the tokens of many authorizers in one process and reports the rate and the resident
+//! memory, for `docs/benchmarks.md`:
+//!
+//! ```sh
+//! cargo run --release -p wx-auth --example warm_authorizers -- 100000
+//! ```
+//!
+//! Set-up as a platform would run it: a `Component` with the default settings over one
+//! `MemoryStore`, `N` authorizer records (realistic refresh tokens, permission sets), then every
+//! authorizer's token fetched through `AuthorizerTokens::access_token` by 64 concurrent callers
+//! from a minimal loopback server that answers `api_component_token` and `api_authorizer_token`
+//! with 157-character tokens, as WeChat issues. Prints the warm-up rate and the process's
+//! resident memory (`VmRSS` / `VmHWM` from `/proc/self/status`), everything included. The server
+//! runs in a child process, as WeChat would be elsewhere. With `WARM_SMAPS=1` it also lists the
+//! memory regions above 4 MiB (`/proc/self/smaps`), to tell heap arenas from anything else.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use wx_auth::{AuthorizerRecord, Component, ComponentConfig, MemoryStore, SecretString, TokenSource, TokenStore};
+
+const COMPONENT: &str = "wxcomponent0000001";
+/// Concurrent callers while warming (`WARM_CALLERS` overrides).
+fn callers() -> usize {
+    std::env::var("WARM_CALLERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(64)
+}
+
+fn token(prefix: &str) -> String {
+    // WeChat's tokens are 157 characters.
+    format!("{prefix}{}", "x".repeat(157 - prefix.len()))
+}
+
+fn serve(listener: &TcpListener) {
+    for stream in listener.incoming().flatten() {
+        std::thread::spawn(move || {
+            let _ = answer_all(stream);
+        });
+    }
+}
+
+fn answer_all(stream: TcpStream) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let component = format!(
+        r#"{{"component_access_token":"{}","expires_in":7200}}"#,
+        token("COMPONENT_")
+    );
+    let authorizer = format!(
+        r#"{{"authorizer_access_token":"{}","expires_in":7200}}"#,
+        token("89_AUTHORIZER_")
+    );
+    let mut line = String::new();
+    let mut body = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let answer = if line.contains("api_component_token") {
+            &component
+        } else {
+            &authorizer
+        };
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let trimmed = line.trim_end();
+            if trimmed.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = trimmed.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        body.resize(length, 0);
+        reader.read_exact(&mut body)?;
+        write!(
+            writer,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        )?;
+    }
+}
+
+fn status(field: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .map(|l| l[field.len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Starts this program as the loopback server in a process of its own (so that its threads
+/// and buffers are not counted), returning the child and its base URL.
+fn spawn_server() -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("server process");
+    let mut base = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut base)
+        .expect("server address");
+    (child, base.trim().to_owned())
+}
+
+#[tokio::main]
+async fn main() {
+    let arg = std::env::args().nth(1);
+    if arg.as_deref() == Some("serve") {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        println!("http://{}", listener.local_addr().expect("addr"));
+        std::io::stdout().flush().expect("flush");
+        serve(&listener);
+        return;
+    }
+    let count: usize = arg.and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let (mut server, base) = spawn_server();
+    println!("before set-up: VmRSS {}", status("VmRSS:"));
+
+    let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+    let appids: Vec<String> = (0..count).map(|i| format!("wx{i:016x}")).collect();
+    for appid in &appids {
+        // A realistic refresh token and the permission sets of an invoicing merchant.
+        let refresh = SecretString::from(format!("refreshtoken@@@{appid}{}", "r".repeat(25)));
+        let record = AuthorizerRecord::new(appid.as_str(), refresh, Some(vec![1, 2, 3, 4, 5, 8, 11, 26]));
+        store.put_authorizer(COMPONENT, &record).await.expect("record");
+    }
+    let component = Component::builder(ComponentConfig {
+        component_appid: COMPONENT.into(),
+        component_appsecret: SecretString::from("component-secret"),
+        token: SecretString::from("push-token"),
+        encoding_aes_key: SecretString::from("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
+    })
+    .store(store)
+    .api_base(&base)
+    .build()
+    .expect("component");
+    component.set_verify_ticket("ticket@@@verify").await.expect("ticket");
+    let tokens = Arc::new(component.authorizer_tokens());
+    let appids = Arc::new(appids);
+    println!("{count} records stored: VmRSS {}", status("VmRSS:"));
+
+    let started = Instant::now();
+    let next = Arc::new(AtomicUsize::new(0));
+    let callers = callers();
+    let workers: Vec<_> = (0..callers)
+        .map(|_| {
+            let (tokens, appids, next) = (tokens.clone(), appids.clone(), next.clone());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(appid) = appids.get(i) else { return };
+                    tokens.access_token(appid).await.expect("token");
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    let elapsed = started.elapsed();
+    // Every token is now cached: a second pass makes no request.
+    for appid in appids.iter().take(1_000) {
+        std::hint::black_box(tokens.access_token(appid).await.expect("cached"));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rate = count as f64 / elapsed.as_secs_f64();
+    println!(
+        "warmed {count} authorizer tokens in {:.2} s: {rate:.0}/s ({callers} callers)",
+        elapsed.as_secs_f64()
+    );
+    println!("all in: VmRSS {} (peak VmHWM {})", status("VmRSS:"), status("VmHWM:"));
+    println!(
+        "threads {}, open files {}",
+        status("Threads:"),
+        std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count)
+    );
+    if std::env::var_os("WARM_SMAPS").is_some() {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+        let mut region = String::new();
+        for line in smaps.lines() {
+            if line.starts_with("Rss:") {
+                let kb: u64 = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+                if kb > 4096 {
+                    println!("{kb} kB {region}");
+                }
+            } else if !line.contains(':') || line.split_whitespace().next().is_some_and(|w| w.contains('-')) {
+                line.clone_into(&mut region);
+            }
+        }
+    }
+    let _ = server.kill();
+}
