@@ -4,6 +4,7 @@
 //! compiled as this crate's doc-tests. Each link between pages is a reference link, defined
 //! at the end of its page for the repository and here, first, for docs.rs.
 
+#[doc = "[operations.md]: crate::guide::operations"]
 #[doc = include_str!("../docs/token-lifecycle.md")]
 pub mod token_lifecycle {}
 
@@ -21,6 +22,7 @@ pub mod postgres {}
 pub mod push_crypto {}
 
 #[doc = "[push-crypto.md]: crate::guide::push_crypto"]
+#[doc = "[token-lifecycle.md]: crate::guide::token_lifecycle"]
 #[doc = include_str!("../docs/security.md")]
 pub mod security {}
 
