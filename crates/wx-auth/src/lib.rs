@@ -11,6 +11,7 @@
 //!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
 //!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
 //!   health, no redirects, no secret ever in an error or a log line).
+//! - `axum` (feature `axum`): the push URLs and the authorization redirect, served.
 //! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
 //!
 //! # Features
@@ -20,6 +21,7 @@
 //! | `redis` | yes | `RedisStore`, the token store a fleet shares |
 //! | `rustls` | yes | HTTPS to WeChat through rustls and the webpki root certificates |
 //! | `native-tls` | no | HTTPS through the platform's TLS library and certificate store |
+//! | `axum` | no | `axum::PushRouter`: the push URLs and the authorization redirect as an axum `Router` |
 //!
 //! Pick one TLS feature (`default-features = false, features = ["native-tls"]` for the
 //! platform's). With neither, the transport speaks plain HTTP only — enough for a sandbox or
@@ -56,6 +58,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorizer_tokens;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod builder_setters;
 pub mod clock;
 mod component;

@@ -137,3 +137,11 @@ pub struct AcceptedMessage {
     pub event: InvoiceEvent,
     digest: replay::PushDigest,
 }
+
+impl AcceptedMessage {
+    /// What identifies the push however it was re-encrypted (the SHA-1 of its plaintext).
+    #[cfg(feature = "axum")]
+    pub(crate) fn digest(&self) -> replay::PushDigest {
+        self.digest
+    }
+}
