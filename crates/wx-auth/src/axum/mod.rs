@@ -67,7 +67,9 @@
 //! any parameters of your own (a tenant id, say): WeChat appends `auth_code` and `expires_in`,
 //! and the callback receives the others in [`AuthorizedRedirect::params`]. The code is also
 //! pushed to the authorization-event URL (`authorized`); whichever arrives first exchanges it,
-//! and the other gets the same grant without a second call to WeChat.
+//! and the other gets the same grant without a second call to WeChat. A browser that reloads the
+//! page gets the same grant again (and the callback is called again): keep the callback
+//! idempotent here too.
 //!
 //! [`Authorization::durability`](crate::Authorization::durability) says where the grant's
 //! refresh token is: [`Durability::PendingWrite`](crate::Durability::PendingWrite) means the
