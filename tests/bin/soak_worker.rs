@@ -44,7 +44,13 @@ impl Outcomes {
             Ok(()) => self.ok += 1,
             Err(e) if e.is_already_inserted() => self.already += 1,
             Err(e) => {
-                let kind = format!("{e:?}").split([' ', '{', '(']).next().unwrap_or("?").to_owned();
+                // The variant, and inside `Wechat(…)` the transport's variant and errcode.
+                let debug = format!("{e:?}");
+                let inner = debug.strip_prefix("Wechat(").unwrap_or(&debug);
+                let mut kind = inner.split([' ', '{', '(']).next().unwrap_or("?").to_owned();
+                if let Some(code) = e.errcode() {
+                    kind = format!("{kind}:{code}");
+                }
                 self.failed.push((kind, e.to_string()));
             }
         }

@@ -15,7 +15,6 @@ mod chaos;
 mod push_endpoint;
 mod redis_server;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,7 +43,7 @@ struct Report {
     failed: usize,
     cancelled: usize,
     hung: usize,
-    error_kinds: BTreeSet<String>,
+    error_kinds: std::collections::BTreeMap<String, usize>,
     outages: usize,
     faults: usize,
     token_path_faults: u64,
@@ -239,9 +238,10 @@ fn read_outcome(stdout: &str, report: &mut Report) {
                 }
             }
         } else if let Some(rest) = line.strip_prefix("error ") {
-            report
+            *report
                 .error_kinds
-                .insert(rest.split(' ').next().unwrap_or("?").to_owned());
+                .entry(rest.split(' ').next().unwrap_or("?").to_owned())
+                .or_default() += 1;
         }
     }
 }

@@ -66,6 +66,9 @@ pub mod clock;
 mod component;
 pub mod crypto;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guide;
 mod lifetime;
 mod official_account;

@@ -10,7 +10,7 @@ mod records;
 mod refresh;
 mod replay;
 mod ticket;
-mod wire;
+pub(crate) mod wire;
 
 use std::fmt;
 use std::sync::Arc;

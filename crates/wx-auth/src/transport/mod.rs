@@ -14,7 +14,7 @@ mod credential;
 mod envelope;
 mod exchange;
 mod hosts;
-mod response;
+pub(crate) mod response;
 mod retry;
 
 use std::fmt;
