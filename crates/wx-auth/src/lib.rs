@@ -22,6 +22,7 @@
 //! | `rustls` | yes | HTTPS to WeChat through rustls and the webpki root certificates |
 //! | `native-tls` | no | HTTPS through the platform's TLS library and certificate store |
 //! | `axum` | no | `axum::PushRouter`: the push URLs and the authorization redirect as an axum `Router` |
+//! | `metrics` | no | [`metrics`]: calls, retries, token refreshes, lock waits, store errors and pushes through the `metrics` facade |
 //!
 //! Pick one TLS feature (`default-features = false, features = ["native-tls"]` for the
 //! platform's). With neither, the transport speaks plain HTTP only — enough for a sandbox or
@@ -71,6 +72,7 @@ mod error;
 pub mod fuzzing;
 pub mod guide;
 mod lifetime;
+pub mod metrics;
 mod official_account;
 pub mod push;
 mod refresher;
