@@ -134,6 +134,9 @@ fn push_of(component: &Component, plaintext: &str, timestamp: &str) -> (PushQuer
     (query, envelope)
 }
 
+const TOKEN_PATH: &str = "/cgi-bin/component/api_component_token";
+const INFO_PATH: &str = "/cgi-bin/component/api_get_authorizer_info";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recorder_sees_every_documented_metric() {
     let samples = Samples::default();
@@ -254,8 +257,6 @@ async fn a_recorder_sees_every_documented_metric() {
     );
 
     // Calls: successes by path with errcode 0, their duration, token refreshes.
-    const TOKEN_PATH: &str = "/cgi-bin/component/api_component_token";
-    const INFO_PATH: &str = "/cgi-bin/component/api_get_authorizer_info";
     samples.assert_has(
         names::CALLS,
         &[("path", TOKEN_PATH), ("errcode", "0"), ("error", "none")],
