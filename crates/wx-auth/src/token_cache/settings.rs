@@ -12,11 +12,12 @@ pub enum RefreshMode {
     #[default]
     Refresh,
     /// Never call a token endpoint: wait (bounded) for a refresher process to write a fresh
-    /// token to the shared store, then fail with [`AuthError::RefreshTimeout`](crate::AuthError::RefreshTimeout).
+    /// token to the shared store, then fail with
+    /// [`AuthError::RefreshTimeout`](crate::AuthError::RefreshTimeout).
     ReadOnly,
 }
 
-/// Tunables of a [`TokenCache`](super::TokenCache); the builders of the token sources set them.
+/// Tunables of a [`TokenCache`](crate::TokenCache); the builders of the token sources set them.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CacheSettings {
