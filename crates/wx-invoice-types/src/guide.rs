@@ -3,5 +3,6 @@
 //!
 //! The same page is in the `docs/` directory of the repository.
 
+#[doc = "[platform.md]: https://docs.rs/wx-invoice-api/latest/wx_invoice_api/guide/platform/index.html"]
 #[doc = include_str!("../docs/errors.md")]
 pub mod errors {}
