@@ -1,90 +1,45 @@
-//! The two push endpoints a third-party platform must serve, wired to the SDK:
+//! The push endpoints a third-party platform must serve, from `wx_auth::axum::PushRouter`:
 //!
 //! - `POST /wechat/component` — the **authorization event URL** (授权事件接收URL): verify
 //!   tickets every 10 minutes, and `authorized` / `updateauthorized` / `unauthorized` events;
 //!   handled by [`Component::handle_push`].
 //! - `POST /wechat/message/{appid}` — the **message URL** (消息与事件接收URL) where WeChat
 //!   sends the authorizers' events, here the invoice ones (`user_authorize_invoice`,
-//!   `update_invoice_status`), opened with [`Component::open_message`].
+//!   `update_invoice_status`), handed to the `on_invoice_event` callback.
+//! - `GET /wechat/authorized` — where the merchant admin's browser lands after authorizing.
 //!
-//! Both answer `success` (plain text, HTTP 200) once the push is handled — WeChat counts any
-//! other answer, or none within 5 seconds, as a failed delivery and retries.
+//! The router answers `success` (plain text, HTTP 200) once a push is handled, 400 for a
+//! request that is not a valid push, and 503/500 when it could not be handled yet — WeChat
+//! counts any answer but `success`, or none within 5 seconds, as a failed delivery and retries.
 //!
 //! `cargo run --example ticket_webhook` runs a demo against the embedded sandbox, which pushes
 //! real signed, encrypted messages to these endpoints over loopback HTTP; add `--serve` to keep
 //! serving afterwards (the sandbox then pushes a ticket every 10 s).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::routing::post;
-use wx_auth::push::PushQuery;
+use wx_auth::axum::{InvoicePush, PushRouter};
 use wx_auth::{AuthError, Component, ComponentConfig, MemoryStore, SecretString, TokenSource as _};
-use wx_invoice_types::InvoiceEvent;
 
-/// What the endpoints share: the platform, and (for the demo and tests) the invoice events
-/// received so far.
-#[derive(Clone, Debug)]
-pub struct WebhookState {
-    /// The third-party platform the pushes are for.
-    pub component: Component,
-    /// Invoice events received on the message URL, as `(authorizer appid, event)`.
-    pub invoice_events: Arc<Mutex<Vec<(String, InvoiceEvent)>>>,
-}
+/// Invoice events received on the message URL, as the callback records them.
+pub type ReceivedEvents = Arc<Mutex<Vec<InvoicePush>>>;
 
-/// The router with both endpoints.
-pub fn router(state: WebhookState) -> Router {
-    Router::new()
-        .route("/wechat/component", post(authorization_event))
-        .route("/wechat/message/{appid}", post(message_event))
-        .with_state(state)
-}
-
-async fn authorization_event(
-    State(state): State<WebhookState>,
-    Query(query): Query<PushQuery>,
-    body: String,
-) -> (StatusCode, &'static str) {
-    match state.component.handle_push(&query, &body).await {
-        Ok(event) => {
-            println!("   [webhook] authorization event handled: {event:?}");
-            (StatusCode::OK, "success")
-        }
-        Err(e) => refuse(&e),
-    }
-}
-
-async fn message_event(
-    State(state): State<WebhookState>,
-    Path(appid): Path<String>,
-    Query(query): Query<PushQuery>,
-    body: String,
-) -> (StatusCode, &'static str) {
-    match state.component.open_message(&query, &body) {
-        Ok(event) => {
-            println!("   [webhook] message for {appid}: {event:?}");
-            state
-                .invoice_events
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push((appid, event));
-            (StatusCode::OK, "success")
-        }
-        Err(e) => refuse(&e),
-    }
-}
-
-/// A push we could not verify is answered with 400 (WeChat will retry); one we could not act
-/// on (WeChat or the store unreachable) with 503. Errors never carry secrets, so log them.
-fn refuse(e: &AuthError) -> (StatusCode, &'static str) {
-    eprintln!("   [webhook] push refused: {e}");
-    match e {
-        AuthError::Push(_) | AuthError::Event(_) => (StatusCode::BAD_REQUEST, "invalid push"),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "try again"),
-    }
+/// The router with the three endpoints; invoice events are appended to `received` (a real
+/// service would write them to its database or queue here, and return its error if that fails,
+/// so that WeChat delivers the push again).
+pub fn router(component: Component, received: ReceivedEvents) -> Result<Router, AuthError> {
+    PushRouter::new(component)
+        .on_invoice_event(move |push: InvoicePush| {
+            let received = received.clone();
+            async move {
+                println!("   [webhook] message for {}: {:?}", push.authorizer_appid, push.event);
+                received.lock().unwrap_or_else(PoisonError::into_inner).push(push);
+                Ok::<_, std::convert::Infallible>(())
+            }
+        })
+        .build()
 }
 
 #[allow(dead_code)] // `main` is unused when the end-to-end tests include this file.
@@ -116,11 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .store(Arc::new(MemoryStore::new()))
     .api_base(sandbox.base_url())
     .build()?;
-    let state = WebhookState {
-        component: component.clone(),
-        invoice_events: Arc::default(),
-    };
-    tokio::spawn(axum::serve(listener, router(state)).into_future());
+    tokio::spawn(axum::serve(listener, router(component.clone(), ReceivedEvents::default())?).into_future());
 
     println!("2. WeChat pushes a verify ticket");
     sandbox.push_verify_ticket();

@@ -8,7 +8,7 @@ mod ticket_webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ticket_webhook::{WebhookState, router};
+use ticket_webhook::{ReceivedEvents, router};
 use wx_auth::{AuthError, Component, MemoryStore, TokenSource};
 use wx_invoice_api::{InvoiceClient, InvoiceError};
 use wx_invoice_e2e::{COMPONENT_TOKEN_PATH, PLATFORM_OA, insert_request, sample_pdf, sandbox_config};
@@ -30,11 +30,8 @@ async fn pushes_drive_ticket_authorization_and_revocation() {
         .api_base(sandbox.base_url())
         .build()
         .expect("component");
-    let state = WebhookState {
-        component: component.clone(),
-        invoice_events: Arc::default(),
-    };
-    tokio::spawn(axum::serve(listener, router(state.clone())).into_future());
+    let received = ReceivedEvents::default();
+    tokio::spawn(axum::serve(listener, router(component.clone(), received.clone()).expect("router")).into_future());
     let flush = || sandbox.flush_pushes(Duration::from_secs(10));
 
     // 1. An encrypted ticket push; the component token is then fetched with that ticket.
@@ -106,10 +103,10 @@ async fn pushes_drive_ticket_authorization_and_revocation() {
         .user_authorize(&UserAuthorization::new(&s_pappid, "push-order-2"))
         .expect("user authorizes");
     assert!(flush().await);
-    let events = state.invoice_events.lock().expect("events").clone();
+    let events = received.lock().expect("events").clone();
     assert!(
-        events.iter().any(|(appid, e)| appid == PLATFORM_OA
-            && matches!(e, InvoiceEvent::UserAuthorizeInvoice(u) if u.authorized_order_id() == Some("push-order-2"))),
+        events.iter().any(|p| p.authorizer_appid == PLATFORM_OA
+            && matches!(&p.event, InvoiceEvent::UserAuthorizeInvoice(u) if u.authorized_order_id() == Some("push-order-2"))),
         "{events:?}"
     );
 
@@ -139,13 +136,15 @@ async fn a_forged_push_is_answered_with_an_error_and_changes_nothing() {
         .api_base(sandbox.base_url())
         .build()
         .expect("component");
-    let state = WebhookState {
-        component: component.clone(),
-        invoice_events: Arc::default(),
-    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(axum::serve(listener, router(state)).into_future());
+    tokio::spawn(
+        axum::serve(
+            listener,
+            router(component.clone(), ReceivedEvents::default()).expect("router"),
+        )
+        .into_future(),
+    );
     let forged = "<xml><AppId><![CDATA[wx0123456789abcdef]]></AppId><Encrypt><![CDATA[AAAA]]></Encrypt></xml>";
     let resp = reqwest::Client::new()
         .post(format!(

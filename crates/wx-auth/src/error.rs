@@ -272,6 +272,19 @@ impl AuthError {
     pub fn is_redirect(&self) -> bool {
         matches!(self, AuthError::Redirected { .. })
     }
+
+    /// Whether the request handed to [`handle_push`](crate::Component::handle_push),
+    /// [`accept_message`](crate::Component::accept_message) or
+    /// [`open_message`](crate::Component::open_message) was not a valid push: a bad signature
+    /// or encryption, a timestamp outside the replay window, an unreadable payload.
+    ///
+    /// Answer such a request with **HTTP 400**: it did not come from WeChat, or cannot be read
+    /// however often it is sent. Any other error from those methods means the push could not be
+    /// acted on yet (WeChat or the store unreachable): answer 503 so that WeChat delivers it
+    /// again.
+    pub fn is_invalid_push(&self) -> bool {
+        matches!(self, AuthError::Push(_) | AuthError::Event(_))
+    }
 }
 
 /// HTTP statuses worth retrying: server errors and "too many requests".
@@ -312,5 +325,27 @@ mod tests {
         assert!(!e.is_retryable());
         assert_eq!(e.errcode(), Some(72057));
         assert_eq!(e.class(), Some(ErrorClass::Quota));
+    }
+
+    #[test]
+    fn only_push_and_event_errors_mean_an_invalid_push() {
+        use crate::crypto::CryptoError;
+        use crate::push::PushError;
+        assert!(AuthError::Push(PushError::Crypto(CryptoError::BadSignature)).is_invalid_push());
+        assert!(AuthError::Push(PushError::MissingMsgSignature).is_invalid_push());
+        assert!(AuthError::Event("no MsgType".into()).is_invalid_push());
+        for not_the_pushs_fault in [
+            AuthError::Store(StoreError::unavailable("redis", "connection refused")),
+            AuthError::Timeout {
+                path: "/cgi-bin/component/api_query_auth".into(),
+            },
+            AuthError::Api {
+                path: "/cgi-bin/component/api_query_auth".into(),
+                errcode: -1,
+                errmsg: "system error".into(),
+            },
+        ] {
+            assert!(!not_the_pushs_fault.is_invalid_push(), "{not_the_pushs_fault:?}");
+        }
     }
 }

@@ -18,6 +18,7 @@
 //!   [`ApiCall`](transport::ApiCall) value sent through one path (timeouts and a deadline, a
 //!   size bound, `errcode` → [`AuthError`], [`RetryPolicy`] for calls safe to repeat, host
 //!   health, no redirects, no secret ever in an error or a log line).
+//! - `axum` (feature `axum`): the push URLs and the authorization redirect, served.
 //! - [`guide`]: token lifecycle, Redis layout, push crypto, security and operations.
 //!
 //! # Features
@@ -27,6 +28,8 @@
 //! | `redis` | yes | `RedisStore`, the token store a fleet shares |
 //! | `rustls` | yes | HTTPS to WeChat through rustls and the webpki root certificates |
 //! | `native-tls` | no | HTTPS through the platform's TLS library and certificate store |
+//! | `axum` | no | `axum::PushRouter`: the push URLs and the authorization redirect as an axum `Router` |
+//! | `metrics` | no | [`metrics`]: calls, retries, token refreshes, lock waits, store errors and pushes through the `metrics` facade |
 //!
 //! Pick one TLS feature (`default-features = false, features = ["native-tls"]` for the
 //! platform's). With neither, the transport speaks plain HTTP only — enough for a sandbox or
@@ -63,6 +66,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorizer_tokens;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod builder_setters;
 pub mod clock;
 mod component;
@@ -75,6 +81,7 @@ mod error;
 pub mod fuzzing;
 pub mod guide;
 mod lifetime;
+pub mod metrics;
 mod official_account;
 pub mod openapi;
 pub mod push;

@@ -11,6 +11,7 @@
 pub mod architecture {}
 
 #[doc = "[errors.md]: wx_invoice_types::guide::errors"]
+#[doc = "[push-crypto.md]: wx_auth::guide::push_crypto"]
 #[doc = include_str!("../docs/platform.md")]
 pub mod platform {}
 

@@ -6,6 +6,7 @@ use wx_invoice_types::InvoiceEvent;
 use super::{Component, replay};
 use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
+use crate::metrics::{self, PushUrl};
 use crate::push::{ComponentEvent, PushQuery, decrypt_push};
 use crate::store::AuthorizerStatus;
 
@@ -34,17 +35,25 @@ impl Component {
     /// on `Err` answer an error status so WeChat retries, and log the error (it carries no
     /// secret).
     pub async fn handle_push(&self, query: &PushQuery, body: &str) -> Result<ComponentEvent, AuthError> {
+        const URL: PushUrl = PushUrl::Authorization;
         let now = self.clock().now();
-        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
-        self.replay().check_timestamp(&query.timestamp, now)?;
-        let event = ComponentEvent::from_xml(&plaintext)?;
+        let opened = decrypt_push(&self.inner.crypt, query, body)
+            .and_then(|plaintext| self.replay().check_timestamp(&query.timestamp, now).map(|()| plaintext))
+            .and_then(|plaintext| ComponentEvent::from_xml(&plaintext).map(|event| (plaintext, event)));
+        let (plaintext, event) = opened.inspect_err(|e| metrics::push_refused(URL, e))?;
+        let kind = metrics::component_kind(&event);
         let digest = replay::digest(&plaintext);
         if self.replay().already_handled(&digest, now) {
             tracing::info!(event = ?event, "push already handled; acknowledged without acting again");
+            metrics::push(URL, kind, "duplicate");
             return Ok(event);
         }
-        self.act_on_push(&event, now).await?;
+        if let Err(e) = self.act_on_push(&event, now).await {
+            metrics::push(URL, kind, "failed");
+            return Err(e);
+        }
         self.replay().remember(digest, now);
+        metrics::push(URL, kind, "handled");
         Ok(event)
     }
 
@@ -90,8 +99,11 @@ impl Component {
     /// [`InvoiceEvent::Other`]). Reply `success` as for [`handle_push`](Self::handle_push);
     /// de-duplicate on the order id or card code, since WeChat retries.
     pub fn open_message(&self, query: &PushQuery, body: &str) -> Result<InvoiceEvent, AuthError> {
-        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
-        InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))
+        let plaintext =
+            decrypt_push(&self.inner.crypt, query, body).inspect_err(|e| metrics::push_refused(PushUrl::Message, e))?;
+        let event = message_event(&plaintext)?;
+        metrics::push(PushUrl::Message, metrics::message_kind(&event), "accepted");
+        Ok(event)
     }
 
     /// Like [`open_message`](Self::open_message), with replay protection: a push whose signed
@@ -101,15 +113,19 @@ impl Component {
     /// Call [`message_handled`](Self::message_handled) once the event has been acted on, so a
     /// redelivery of it is recognised; a push whose handling failed is accepted again.
     pub fn accept_message(&self, query: &PushQuery, body: &str) -> Result<Option<AcceptedMessage>, AuthError> {
+        const URL: PushUrl = PushUrl::Message;
         let now = self.clock().now();
-        let plaintext = decrypt_push(&self.inner.crypt, query, body)?;
-        self.replay().check_timestamp(&query.timestamp, now)?;
+        let plaintext = decrypt_push(&self.inner.crypt, query, body)
+            .and_then(|plaintext| self.replay().check_timestamp(&query.timestamp, now).map(|()| plaintext))
+            .inspect_err(|e| metrics::push_refused(URL, e))?;
         let digest = replay::digest(&plaintext);
         if self.replay().already_handled(&digest, now) {
             tracing::info!("message push already handled; acknowledged without handing it on again");
+            metrics::push(URL, message_kind_of(&plaintext), "duplicate");
             return Ok(None);
         }
-        let event = InvoiceEvent::from_xml(&plaintext).map_err(|e| AuthError::Event(e.to_string()))?;
+        let event = message_event(&plaintext)?;
+        metrics::push(URL, metrics::message_kind(&event), "accepted");
         Ok(Some(AcceptedMessage { event, digest }))
     }
 
@@ -128,6 +144,23 @@ impl Component {
     }
 }
 
+/// Parses a decrypted message-URL push; an unreadable one is refused (and counted).
+fn message_event(plaintext: &str) -> Result<InvoiceEvent, AuthError> {
+    InvoiceEvent::from_xml(plaintext).map_err(|e| {
+        metrics::push_unreadable(PushUrl::Message);
+        AuthError::Event(e.to_string())
+    })
+}
+
+/// The `kind` label of a duplicate message, which is not parsed again (`other` if unreadable).
+fn message_kind_of(plaintext: &str) -> &'static str {
+    if cfg!(feature = "metrics") {
+        InvoiceEvent::from_xml(plaintext).map_or("other", |event| metrics::message_kind(&event))
+    } else {
+        "other"
+    }
+}
+
 /// An invoice event from the message URL, accepted by
 /// [`Component::accept_message`]; pass it back to [`Component::message_handled`] after acting on
 /// it.
@@ -136,4 +169,12 @@ pub struct AcceptedMessage {
     /// The event.
     pub event: InvoiceEvent,
     digest: replay::PushDigest,
+}
+
+impl AcceptedMessage {
+    /// What identifies the push however it was re-encrypted (the SHA-1 of its plaintext).
+    #[cfg(feature = "axum")]
+    pub(crate) fn digest(&self) -> replay::PushDigest {
+        self.digest
+    }
 }

@@ -222,7 +222,8 @@ impl fmt::Debug for VerifyTicket {
 /// The kind tells callers what to do: [`is_unavailable`](Self::is_unavailable) (retry, fall back
 /// to the in-process cache), [`is_config`](Self::is_config) (fix the setting; retrying cannot
 /// help), [`is_not_replicated`](Self::is_not_replicated) (the write reached the primary but not
-/// enough replicas) — anything else is data the SDK cannot read.
+/// enough replicas) — anything else is data the SDK cannot read. With the feature `metrics`,
+/// every error made by these constructors is counted in `wx_store_errors_total`.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{backend} token store {what}: {detail}")]
 pub struct StoreError {
@@ -243,6 +244,7 @@ enum StoreErrorKind {
 impl StoreError {
     /// The backend could not be reached or did not answer (a retry may succeed).
     pub fn unavailable(backend: &'static str, detail: impl fmt::Display) -> Self {
+        crate::metrics::store_error(backend, "unavailable");
         Self {
             backend,
             what: "is unavailable (callers fall back to the in-process cache)",
@@ -253,6 +255,7 @@ impl StoreError {
 
     /// The backend answered with data this SDK cannot read.
     pub fn corrupt(backend: &'static str, detail: impl fmt::Display) -> Self {
+        crate::metrics::store_error(backend, "corrupt");
         Self {
             backend,
             what: "holds a value this SDK cannot read (delete or repair the key)",
@@ -263,6 +266,7 @@ impl StoreError {
 
     /// The store is set up wrongly (a malformed URL, a missing runtime): retrying cannot help.
     pub fn config(backend: &'static str, detail: impl fmt::Display) -> Self {
+        crate::metrics::store_error(backend, "config");
         Self {
             backend,
             what: "is misconfigured (fix the setting; retrying cannot help)",
@@ -274,6 +278,7 @@ impl StoreError {
     /// A durable write reached the primary but fewer replicas than required acknowledged it in
     /// time: it is stored, but a fail-over right now could lose it.
     pub fn not_replicated(backend: &'static str, detail: impl fmt::Display) -> Self {
+        crate::metrics::store_error(backend, "not_replicated");
         Self {
             backend,
             what: "stored a durable write on the primary only (a fail-over now could lose it)",

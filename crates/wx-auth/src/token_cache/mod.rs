@@ -25,6 +25,7 @@ pub use settings::{CacheSettings, RefreshMode};
 
 use self::refresh_lock::HeldLock;
 use crate::error::AuthError;
+use crate::metrics;
 use crate::store::{TokenKey, TokenStore};
 use crate::token::AccessToken;
 use crate::token_map::TokenMap;
@@ -272,6 +273,7 @@ impl TokenCache {
         match self.load_fresh(key, margin, refresh).await {
             Err(e) if !e.is_token_invalid() => match self.unexpired(key) {
                 Some(token) => {
+                    metrics::stale_token_served(key.kind());
                     tracing::warn!(key = %key, error = %e, remaining_secs = token.remaining_at(self.now()).as_secs(), "refresh failed; using the cached token until it expires");
                     Ok(token)
                 }
@@ -305,15 +307,22 @@ impl TokenCache {
             return self.refresh_and_keep(key, refresh).await;
         }
         let started = Instant::now();
+        let mut waited = false;
         loop {
             match HeldLock::try_take(self.store(), key, self.settings().lock_ttl).await {
                 Ok(Some(lock)) => {
+                    if waited {
+                        metrics::lock_waited(key.kind(), "lock", started.elapsed());
+                    }
                     let result = self.refresh_under(&lock, key, margin, refresh).await;
                     lock.release().await;
                     return result;
                 }
-                Ok(None) => {}
+                Ok(None) => waited = true,
                 Err(e) => {
+                    if waited {
+                        metrics::lock_waited(key.kind(), "store_down", started.elapsed());
+                    }
                     tracing::warn!(key = %key, error = %e, "refresh lock unavailable; refreshing within this process only");
                     return self.refresh_and_keep(key, refresh).await;
                 }
@@ -322,13 +331,18 @@ impl TokenCache {
             tokio::time::sleep(poll_delay()).await;
             match self.read_store(key, margin).await {
                 Ok(Some(token)) => {
+                    metrics::lock_waited(key.kind(), "token", started.elapsed());
                     self.remember(key, &token);
                     return Ok(token);
                 }
                 Ok(None) => {}
-                Err(()) => return self.refresh_and_keep(key, refresh).await,
+                Err(()) => {
+                    metrics::lock_waited(key.kind(), "store_down", started.elapsed());
+                    return self.refresh_and_keep(key, refresh).await;
+                }
             }
             if started.elapsed() > self.settings().wait_budget {
+                metrics::lock_waited(key.kind(), "timeout", started.elapsed());
                 return Err(Self::timeout_error(key, started));
             }
         }
@@ -351,7 +365,9 @@ impl TokenCache {
             self.remember(key, &token);
             return Ok(token);
         }
-        let token = lock.keep_alive_during(refresh()).await?;
+        let refreshed = lock.keep_alive_during(refresh()).await;
+        metrics::token_refreshed(key.kind(), &refreshed);
+        let token = refreshed?;
         self.remember(key, &token);
         lock.store_token(&token).await;
         Ok(token)
@@ -370,7 +386,9 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<AccessToken, AuthError>>,
     {
-        let token = refresh().await?;
+        let refreshed = refresh().await;
+        metrics::token_refreshed(key.kind(), &refreshed);
+        let token = refreshed?;
         self.put(key, &token).await;
         Ok(token)
     }
@@ -383,10 +401,12 @@ impl TokenCache {
             // A read-only node accepts any unexpired token: refreshing early is the refresher's job.
             let accept = margin.min(Duration::from_secs(1));
             if let Ok(Some(token)) = self.read_store(key, accept).await {
+                metrics::lock_waited(key.kind(), "token", started.elapsed());
                 self.remember(key, &token);
                 return Ok(token);
             }
             if started.elapsed() > self.settings().wait_budget {
+                metrics::lock_waited(key.kind(), "timeout", started.elapsed());
                 return Err(Self::timeout_error(key, started));
             }
             tokio::time::sleep(poll_delay()).await;

@@ -14,6 +14,7 @@ use super::retry::{RetryBudget, RetryPolicy};
 use super::{CallReport, Exchange, TransportSettings};
 use crate::clock::SharedClock;
 use crate::error::{AuthError, china_midnight_after, is_transient_status};
+use crate::metrics::{self, Retry};
 
 pub(crate) struct Inner {
     http: reqwest::Client,
@@ -93,8 +94,10 @@ impl Inner {
             attempts = tracing::field::Empty
         );
         async {
+            let started = metrics::start();
             let mut report = CallReport::default();
             let result = self.run(call, caller, &mut report).await;
+            metrics::call_finished(path, &result, started);
             let span = tracing::Span::current();
             span.record("attempts", report.attempts);
             if let Some(errcode) = result.as_ref().err().and_then(AuthError::errcode) {
@@ -148,6 +151,7 @@ impl Inner {
                         "token rejected; replacing it and sending once more"
                     );
                     if signer.replace_rejected().await? {
+                        metrics::retry(path, Retry::TokenRejected);
                         tried = Tried::default();
                         continue;
                     }
@@ -157,6 +161,7 @@ impl Inner {
                     self.hosts.cool_down(host, now);
                     if self.hosts.pick(now, tried).is_some() {
                         tracing::warn!(error = %error, "failing over to the next WeChat host");
+                        metrics::retry(path, Retry::Failover);
                         continue;
                     }
                     // Every host refused: nothing was sent, so even a call that must not be
@@ -180,13 +185,16 @@ impl Inner {
             let delay = self.retry.backoff(retries);
             if crate::clock::later_by(self.clock.now(), delay) >= deadline {
                 tracing::warn!(error = %error, "no time left before the call's deadline for another attempt");
+                metrics::retry(path, Retry::RefusedByDeadline);
                 return Err(self.finish(error));
             }
             if !self.budget.withdraw(self.clock.now()) {
                 tracing::warn!(error = %error, "retry budget exhausted; not retrying");
+                metrics::retry(path, Retry::RefusedByBudget);
                 return Err(self.finish(error));
             }
             retries += 1;
+            metrics::retry(path, Retry::Transient);
             if unanswered {
                 report.unanswered += 1;
             }

@@ -7,6 +7,7 @@ mod hostile;
 mod lifetimes;
 mod lock;
 mod logs;
+#[cfg(feature = "redis")]
 mod outage;
 mod push_replay;
 mod records;

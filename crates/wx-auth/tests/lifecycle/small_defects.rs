@@ -3,14 +3,19 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "redis")]
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use wx_auth::{AuthError, RedisStore, Refresher, TokenSource, TokenStore};
+use wx_auth::{AuthError, TokenSource};
+#[cfg(feature = "redis")]
+use wx_auth::{RedisStore, Refresher, TokenStore};
 use wx_sandbox::Sandbox;
 
 use crate::hostile::Hostile;
+#[cfg(feature = "redis")]
 use crate::logs::capture;
+#[cfg(feature = "redis")]
 use crate::redis_support::test_redis;
 use crate::support::{MERCHANT, component};
 
@@ -85,6 +90,7 @@ async fn recovery_against_a_wechat_without_the_list_call_ends_in_reauthorization
     assert!(matches!(e, AuthError::ReauthorizationRequired { .. }), "{e:?}");
 }
 
+#[cfg(feature = "redis")]
 #[tokio::test]
 async fn a_first_authorization_raises_no_lost_record_alarm() {
     let sandbox = Sandbox::start().await.expect("sandbox");
@@ -120,6 +126,7 @@ async fn a_first_authorization_raises_no_lost_record_alarm() {
     assert!(!logs.lines().is_empty(), "the capture works");
 }
 
+#[cfg(feature = "redis")]
 fn rand_suffix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
