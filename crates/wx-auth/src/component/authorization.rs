@@ -212,11 +212,12 @@ impl Component {
         authorization_code: &str,
         push_at: Option<SystemTime>,
     ) -> Result<Authorization, AuthError> {
-        if let Some(grant) = self.exchanged().grant(authorization_code) {
-            tracing::info!(authorizer_appid = %grant.authorizer_appid, "authorization code already exchanged by this process; same grant");
-            if let Some(at) = push_at {
-                self.note_push(&grant.authorizer_appid, at).await?;
-            }
+        let _turn = match self.already_exchanged(authorization_code, push_at).await? {
+            Some(grant) => return Ok(grant),
+            None => self.exchanged().turn(authorization_code).await,
+        };
+        // Another exchange of the same code may have finished while this one waited.
+        if let Some(grant) = self.already_exchanged(authorization_code, push_at).await? {
             return Ok(grant);
         }
         let call = wire::QueryAuthBody {
@@ -264,6 +265,22 @@ impl Component {
         };
         self.exchanged().remember(authorization_code, &grant);
         Ok(grant)
+    }
+
+    /// The grant of a code this process already exchanged, noting the push that carried it.
+    async fn already_exchanged(
+        &self,
+        authorization_code: &str,
+        push_at: Option<SystemTime>,
+    ) -> Result<Option<Authorization>, AuthError> {
+        let Some(grant) = self.exchanged().grant(authorization_code) else {
+            return Ok(None);
+        };
+        tracing::info!(authorizer_appid = %grant.authorizer_appid, "authorization code already exchanged by this process; same grant");
+        if let Some(at) = push_at {
+            self.note_push(&grant.authorizer_appid, at).await?;
+        }
+        Ok(Some(grant))
     }
 
     /// Registers a merchant that authorized this platform before this SDK was in use, from its

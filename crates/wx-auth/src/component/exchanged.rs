@@ -2,11 +2,15 @@
 //! authorization redirect and the `authorized` push carry the same single-use code, so a second
 //! `query_auth` of it is the normal path — it answers the same grant instead of WeChat's 61009.
 //!
+//! The two usually arrive within milliseconds of each other, so an exchange of a code already
+//! under way in this process is waited for rather than sent again: the second caller gets the
+//! first one's grant.
+//!
 //! Codes are kept as digests (never the code itself), for the code's lifetime (1 hour), at most
 //! [`CAPACITY`] of them.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use sha1::{Digest, Sha1};
@@ -18,9 +22,36 @@ const CODE_LIFETIME: Duration = Duration::from_secs(3600);
 
 type CodeDigest = [u8; 20];
 
+type Gate = Arc<tokio::sync::Mutex<()>>;
+
 #[derive(Default)]
 pub(crate) struct ExchangedCodes {
     state: Mutex<State>,
+    /// One gate per code whose exchange is under way or waited for.
+    gates: Mutex<HashMap<CodeDigest, Gate>>,
+}
+
+/// The turn to exchange one code, held while the exchange runs. Dropping it lets the next
+/// caller of the same code in, who then finds the grant (or, after a failure, tries itself).
+pub(crate) struct ExchangeTurn<'a> {
+    codes: &'a ExchangedCodes,
+    key: CodeDigest,
+    gate: Gate,
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for ExchangeTurn<'_> {
+    fn drop(&mut self) {
+        let mut gates = self.codes.gates();
+        // Gates are cloned under this lock only: two holders (the map and this turn) means
+        // nobody waits, so the gate goes.
+        if gates
+            .get(&self.key)
+            .is_some_and(|g| Arc::ptr_eq(g, &self.gate) && Arc::strong_count(g) == 2)
+        {
+            gates.remove(&self.key);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -37,6 +68,25 @@ impl ExchangedCodes {
     fn state(&self) -> MutexGuard<'_, State> {
         // Both collections are updated together before anything can panic.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn gates(&self) -> MutexGuard<'_, HashMap<CodeDigest, Gate>> {
+        // A map of gates only; nothing in it can be left half-updated.
+        self.gates.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until no other exchange of `code` is under way in this process, then hands out
+    /// the turn to exchange it. [`grant`](Self::grant) is worth asking again after the wait.
+    pub(crate) async fn turn(&self, code: &str) -> ExchangeTurn<'_> {
+        let key = digest(code);
+        let gate = self.gates().entry(key).or_default().clone();
+        let held = gate.clone().lock_owned().await;
+        ExchangeTurn {
+            codes: self,
+            key,
+            gate,
+            _held: held,
+        }
     }
 
     /// The grant `code` gave, if this process exchanged it within the code's lifetime.

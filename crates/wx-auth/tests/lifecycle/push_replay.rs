@@ -102,3 +102,40 @@ async fn a_redelivered_push_is_acknowledged_and_acted_on_once() {
         "the code was exchanged once"
     );
 }
+
+#[tokio::test]
+async fn the_redirect_and_the_push_exchanging_one_code_at_once_share_one_exchange() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let store = Arc::new(MemoryStore::new());
+    let c = sharing(&store, &sandbox);
+    c.set_verify_ticket(&sandbox.mint_verify_ticket())
+        .await
+        .expect("ticket");
+    let code = sandbox.authorize(MERCHANT, &[26]);
+    // WeChat consumes the code at once but answers the redirect's exchange slowly, so the
+    // push arrives while that exchange is still under way.
+    sandbox.inject_fault(wx_sandbox::Fault::apply_then_delay(
+        "/cgi-bin/component/api_query_auth",
+        std::time::Duration::from_millis(400),
+    ));
+    let now = unix_now();
+    let (q, body) = push_at(&c, &authorized_xml(&code, now), now, "7");
+    let push = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        c.handle_push(&q, &body).await
+    };
+    let (redirect, push) = tokio::join!(c.query_auth(&code), push);
+    let grant = redirect.expect("the redirect's exchange");
+    push.expect("the push is acknowledged");
+    assert_eq!(grant.authorizer_appid, MERCHANT);
+    assert_eq!(
+        sandbox.count("/cgi-bin/component/api_query_auth"),
+        1,
+        "the push waited for the exchange under way instead of sending the used code again"
+    );
+    // Two redirects at once (a double click) also share one exchange.
+    let code = sandbox.authorize(MERCHANT, &[26]);
+    let (a, b) = tokio::join!(c.query_auth(&code), c.query_auth(&code));
+    assert_eq!(a.expect("first").permission_sets, b.expect("second").permission_sets);
+    assert_eq!(sandbox.count("/cgi-bin/component/api_query_auth"), 2);
+}
