@@ -4,8 +4,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
+use sqlx::Postgres;
 use sqlx::Row;
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
 
 use super::PostgresStore;
 use super::errors::BACKEND;
@@ -28,6 +30,22 @@ fn ttl_millis(ttl: Duration) -> i64 {
     i64::try_from(ttl.as_millis())
         .unwrap_or(i64::MAX)
         .clamp(1, MAX_TTL_MILLIS)
+}
+
+/// `sql` with the three columns that name a token (namespace, appid, kind) bound first.
+fn keyed<'q>(sql: &'q str, key: &'q TokenKey) -> Query<'q, Postgres, PgArguments> {
+    sqlx::query(sql)
+        .bind(key.namespace())
+        .bind(key.appid())
+        .bind(key.kind().as_str())
+}
+
+/// `sql` with a token's key, value, issue and expiry times bound, in that order.
+fn token_write<'q>(sql: &'q str, key: &'q TokenKey, token: &'q AccessToken) -> Query<'q, Postgres, PgArguments> {
+    keyed(sql, key)
+        .bind(token.expose_secret())
+        .bind(to_millis(token.issued_at()))
+        .bind(to_millis(token.expires_at()))
 }
 
 fn status_text(status: AuthorizerStatus) -> &'static str {
@@ -92,14 +110,7 @@ fn decode_record(row: &PgRow) -> Result<AuthorizerRecord, sqlx::Error> {
 impl TokenStore for PostgresStore {
     async fn get_token(&self, key: &TokenKey) -> Result<Option<AccessToken>, StoreError> {
         let row = self
-            .run(
-                "read token",
-                sqlx::query(&self.sql.get_token)
-                    .bind(key.namespace())
-                    .bind(key.appid())
-                    .bind(key.kind().as_str())
-                    .fetch_optional(&self.pool),
-            )
+            .run("read token", keyed(&self.sql.get_token, key).fetch_optional(&self.pool))
             .await?;
         let Some(row) = row else { return Ok(None) };
         let decoded = (|| -> Result<_, sqlx::Error> {
@@ -120,14 +131,7 @@ impl TokenStore for PostgresStore {
         }
         self.run(
             "write token",
-            sqlx::query(&self.sql.put_token)
-                .bind(key.namespace())
-                .bind(key.appid())
-                .bind(key.kind().as_str())
-                .bind(token.expose_secret())
-                .bind(to_millis(token.issued_at()))
-                .bind(to_millis(token.expires_at()))
-                .execute(&self.pool),
+            token_write(&self.sql.put_token, key, token).execute(&self.pool),
         )
         .await?;
         Ok(())
@@ -137,10 +141,7 @@ impl TokenStore for PostgresStore {
         let done = self
             .run(
                 "compare-and-delete token",
-                sqlx::query(&self.sql.delete_token_if)
-                    .bind(key.namespace())
-                    .bind(key.appid())
-                    .bind(key.kind().as_str())
+                keyed(&self.sql.delete_token_if, key)
                     .bind(rejected.expose_secret())
                     .execute(&self.pool),
             )
@@ -301,12 +302,7 @@ impl TokenStore for PostgresStore {
     async fn unlock(&self, key: &TokenKey, owner: &str) -> Result<(), StoreError> {
         self.run(
             "release lock",
-            sqlx::query(&self.sql.unlock)
-                .bind(key.namespace())
-                .bind(key.appid())
-                .bind(key.kind().as_str())
-                .bind(owner)
-                .execute(&self.pool),
+            keyed(&self.sql.unlock, key).bind(owner).execute(&self.pool),
         )
         .await?;
         Ok(())
@@ -316,10 +312,7 @@ impl TokenStore for PostgresStore {
         let done = self
             .run(
                 "extend lock",
-                sqlx::query(&self.sql.extend_lock)
-                    .bind(key.namespace())
-                    .bind(key.appid())
-                    .bind(key.kind().as_str())
+                keyed(&self.sql.extend_lock, key)
                     .bind(owner)
                     .bind(ttl_millis(ttl))
                     .execute(&self.pool),
@@ -333,24 +326,13 @@ impl TokenStore for PostgresStore {
         // token is never written by someone who lost the lock meanwhile.
         let fenced = async {
             let mut tx = self.pool.begin().await?;
-            let held = sqlx::query(&self.sql.lock_held_for_share)
-                .bind(key.namespace())
-                .bind(key.appid())
-                .bind(key.kind().as_str())
+            let held = keyed(&self.sql.lock_held_for_share, key)
                 .bind(owner)
                 .fetch_optional(&mut *tx)
                 .await?
                 .is_some();
             if held && !token.is_expired() {
-                sqlx::query(&self.sql.put_token)
-                    .bind(key.namespace())
-                    .bind(key.appid())
-                    .bind(key.kind().as_str())
-                    .bind(token.expose_secret())
-                    .bind(to_millis(token.issued_at()))
-                    .bind(to_millis(token.expires_at()))
-                    .execute(&mut *tx)
-                    .await?;
+                token_write(&self.sql.put_token, key, token).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(held)
