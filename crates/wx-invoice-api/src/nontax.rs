@@ -4,7 +4,6 @@
 //! `upload_pdf`, `get_pdf`, `update_status`; `merchant(appid)` for the `wx_card` ticket,
 //! `auth_data`, `reject_insert`; `reimburser(appid)` for reading and closing receipts.
 
-use wx_invoice_types::ValidationErrors;
 use wx_invoice_types::nontax::{
     CreateBillCardRequest, GetBillAuthUrlRequest, GetBillAuthUrlResponse, InsertBillRequest, InsertBillResponse,
 };
@@ -12,6 +11,7 @@ use wx_invoice_types::nontax::{
 use crate::calls::{self, ApiCall};
 use crate::client::InvoiceClient;
 use crate::error::InvoiceError;
+use crate::merchant::unless_unfilled_ticket;
 use crate::permission;
 use crate::platform::insert_error;
 
@@ -39,14 +39,7 @@ impl NontaxCalls<'_> {
     /// is validated and the token checked, so a request that cannot be sent costs no call.
     pub async fn bill_auth_url(&self, request: &GetBillAuthUrlRequest) -> Result<GetBillAuthUrlResponse, InvoiceError> {
         let fill_ticket = request.ticket.is_empty();
-        if let Err(errors) = request.validate() {
-            let problems = errors
-                .into_problems()
-                .into_iter()
-                .filter(|p| !(fill_ticket && p.field == "ticket"))
-                .collect();
-            ValidationErrors::check(problems)?;
-        }
+        unless_unfilled_ticket(request.validate(), fill_ticket)?;
         let unfilled = calls::GetBillAuthUrl(request);
         permission::check(
             &**self.client.tokens(),
@@ -59,10 +52,8 @@ impl NontaxCalls<'_> {
         if fill_ticket {
             self.client
                 .merchant(self.appid)
-                .wx_card_ticket()
-                .await?
-                .expose_secret()
-                .clone_into(&mut request.ticket);
+                .fill_ticket(&mut request.ticket)
+                .await?;
         }
         self.client.send(self.appid, &calls::GetBillAuthUrl(&request)).await
     }

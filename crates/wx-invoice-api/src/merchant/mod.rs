@@ -27,6 +27,24 @@ fn ticket_key(appid: &str) -> TokenKey {
     TokenKey::new(TICKET_NAMESPACE, appid, TokenKind::WxCardTicket)
 }
 
+/// A request's validation, except that an empty `ticket` is no finding when it is filled with
+/// the `wx_card` ticket before sending.
+pub(crate) fn unless_unfilled_ticket(
+    validation: Result<(), ValidationErrors>,
+    fill_ticket: bool,
+) -> Result<(), ValidationErrors> {
+    match validation {
+        Err(errors) if fill_ticket => ValidationErrors::check(
+            errors
+                .into_problems()
+                .into_iter()
+                .filter(|p| p.field != "ticket")
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 async fn fetch_ticket(client: &InvoiceClient, appid: &str) -> Result<AccessToken, wx_auth::AuthError> {
     let out = client.send_unchecked(appid, &calls::GetTicket).await?;
     let now = client.clock().now();
@@ -116,6 +134,12 @@ impl MerchantCalls<'_> {
             .await?)
     }
 
+    /// Writes the `wx_card` ticket into a request's `ticket` field.
+    pub(crate) async fn fill_ticket(&self, ticket: &mut String) -> Result<(), InvoiceError> {
+        self.wx_card_ticket().await?.expose_secret().clone_into(ticket);
+        Ok(())
+    }
+
     /// M2 `getauthurl`: the page where the user authorizes invoicing for `order_id`. An empty
     /// `ticket` is filled with [`wx_card_ticket`](Self::wx_card_ticket).
     ///
@@ -124,15 +148,7 @@ impl MerchantCalls<'_> {
     /// been done (else WeChat answers 72063).
     pub async fn auth_url(&self, request: &GetAuthUrlRequest) -> Result<GetAuthUrlResponse, InvoiceError> {
         let fill_ticket = request.ticket.is_empty();
-        if let Err(errors) = request.validate() {
-            // An empty ticket is not a problem: it is filled below.
-            let problems = errors
-                .into_problems()
-                .into_iter()
-                .filter(|p| !(fill_ticket && p.field == "ticket"))
-                .collect();
-            ValidationErrors::check(problems)?;
-        }
+        unless_unfilled_ticket(request.validate(), fill_ticket)?;
         let unfilled = calls::GetAuthUrl(request);
         permission::check(
             &**self.client.tokens(),
@@ -143,10 +159,7 @@ impl MerchantCalls<'_> {
         .await?;
         let mut request = request.clone();
         if fill_ticket {
-            self.wx_card_ticket()
-                .await?
-                .expose_secret()
-                .clone_into(&mut request.ticket);
+            self.fill_ticket(&mut request.ticket).await?;
         }
         self.client.send(self.appid, &calls::GetAuthUrl(&request)).await
     }
