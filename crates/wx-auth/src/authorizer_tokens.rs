@@ -24,11 +24,16 @@ impl AuthorizerTokens {
         Self { component }
     }
 
-    /// The authorizer's record for the permission check: a recent shared copy (no store round
-    /// trip), else the store's; a revoked grant is an error.
+    /// The authorizer's record for the permission check: an in-process store's shared copy, or
+    /// a recent shared copy (no store round trip), else the store's; a revoked grant is an error.
     async fn granting_record(&self, appid: &str) -> Result<Arc<AuthorizerRecord>, AuthError> {
+        let in_place = self
+            .component
+            .durable()
+            .as_memory_store()
+            .and_then(|store| store.authorizer_shared(self.component.component_appid(), appid));
         let record =
-            match self.component.records().recent_authorizer(appid) {
+            match in_place.or_else(|| self.component.records().recent_authorizer(appid)) {
                 Some(record) => record,
                 None => self.component.load_record(appid).await?.map(Arc::new).ok_or_else(|| {
                     AuthError::UnknownAuthorizer {

@@ -82,6 +82,11 @@ impl ComponentBuilder {
         }
         let store: Arc<dyn TokenStore> = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let durable = self.durable.unwrap_or_else(|| store.clone());
+        let records = if durable.as_memory_store().is_some() {
+            RecordMirror::pending_only()
+        } else {
+            RecordMirror::default()
+        };
         let mut cache = self.cache;
         cache.clock = self.transport.clock.clone();
         let transport = Transport::new(self.transport)?;
@@ -102,7 +107,7 @@ impl ComponentBuilder {
                 transport,
                 cache: TokenCache::new(store, cache),
                 durable,
-                records: RecordMirror::default(),
+                records,
                 crypt,
                 replay: replay::ReplayGuard::new(self.replay_window),
                 exchanged: super::exchanged::ExchangedCodes::default(),

@@ -5,6 +5,10 @@
 //!   marked pending, until the write-back lands;
 //! - the per-call permission check reads a recent copy (younger than [`RECENT`]) instead of
 //!   making a store round trip on every call. Copies are shared (`Arc`), never cloned per call.
+//!
+//! Over an in-process store ([`MemoryStore`](crate::MemoryStore): never unreachable, never
+//! rolled back) the store's own shared copy serves all three, so the mirror keeps only records
+//! not yet stored and holds no second copy of the others.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +19,8 @@ use crate::store::{AuthorizerRecord, VerifyTicket};
 #[derive(Default)]
 pub(crate) struct RecordMirror {
     state: Mutex<State>,
+    /// Only records waiting for the store are kept (the store is in this process).
+    pending_only: bool,
 }
 
 /// How long a mirrored record stands in for the store in the permission check. A revocation
@@ -36,6 +42,14 @@ struct State {
 }
 
 impl RecordMirror {
+    /// A mirror for a durable store in this process: it holds pending records only.
+    pub(crate) fn pending_only() -> Self {
+        Self {
+            pending_only: true,
+            ..Self::default()
+        }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -47,6 +61,11 @@ impl RecordMirror {
         if let Some(held) = state.authorizers.get(&record.authorizer_appid)
             && held.record.version > record.version
         {
+            return;
+        }
+        if self.pending_only && !pending {
+            // The store has it now; its copy is the one read.
+            state.authorizers.remove(&record.authorizer_appid);
             return;
         }
         state.authorizers.insert(

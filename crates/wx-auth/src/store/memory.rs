@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
@@ -37,7 +37,9 @@ impl Default for MemoryStore {
 
 #[derive(Default)]
 struct State {
-    authorizers: HashMap<(String, String), AuthorizerRecord>,
+    /// Shared, so that a component over this store reads a record in place instead of
+    /// mirroring a copy of its own.
+    authorizers: HashMap<(String, String), Arc<AuthorizerRecord>>,
     tickets: HashMap<String, VerifyTicket>,
     locks: HashMap<TokenKey, (String, Instant)>,
 }
@@ -63,6 +65,18 @@ impl MemoryStore {
         keep: impl FnOnce(&AccessToken) -> bool,
     ) -> Option<AccessToken> {
         self.tokens.get_if(key, now, keep)
+    }
+
+    /// The stored record of an authorizer, shared rather than copied.
+    pub(crate) fn authorizer_shared(
+        &self,
+        component_appid: &str,
+        authorizer_appid: &str,
+    ) -> Option<Arc<AuthorizerRecord>> {
+        self.state()
+            .authorizers
+            .get(&(component_appid.to_owned(), authorizer_appid.to_owned()))
+            .cloned()
     }
 }
 
@@ -101,13 +115,13 @@ impl TokenStore for MemoryStore {
             .state()
             .authorizers
             .get(&(component_appid.to_owned(), authorizer_appid.to_owned()))
-            .cloned())
+            .map(|r| (**r).clone()))
     }
 
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
         self.state().authorizers.insert(
             (component_appid.to_owned(), record.authorizer_appid.clone()),
-            record.clone(),
+            Arc::new(record.clone()),
         );
         Ok(())
     }
@@ -127,7 +141,7 @@ impl TokenStore for MemoryStore {
         if stored != expected {
             return Ok(false);
         }
-        state.authorizers.insert(key, record.clone());
+        state.authorizers.insert(key, Arc::new(record.clone()));
         Ok(true)
     }
 
@@ -141,7 +155,8 @@ impl TokenStore for MemoryStore {
         let mut state = self.state();
         let key = (component_appid.to_owned(), authorizer_appid.to_owned());
         match state.authorizers.get_mut(&key) {
-            Some(record) if record.refresh_token.expose_secret() == previous.expose_secret() => {
+            Some(shared) if shared.refresh_token.expose_secret() == previous.expose_secret() => {
+                let record = Arc::make_mut(shared);
                 record.refresh_token = next.clone();
                 record.updated_at = std::time::SystemTime::now();
                 record.version = record.version.saturating_add(1);

@@ -37,7 +37,7 @@ async fn refresh(c: &Component) {
     tokens.access_token(MERCHANT).await.expect("refreshed");
 }
 
-async fn stored_refresh_token(store: &MemoryStore) -> String {
+async fn stored_refresh_token(store: &dyn TokenStore) -> String {
     let record = store
         .get_authorizer(APPID, MERCHANT)
         .await
@@ -94,9 +94,31 @@ async fn a_redirect_reauthorization_outranks_an_older_revocation_push() {
     refresh(&other).await;
 }
 
+#[cfg(feature = "redis")]
 #[tokio::test]
 async fn a_store_rolled_back_to_an_older_refresh_token_is_repaired_from_memory() {
-    let (sandbox, store, c) = start(Sandbox::builder().rotate_refresh_tokens(true)).await;
+    use crate::redis_support::{TestPrefix, test_redis};
+    let sandbox = Sandbox::builder()
+        .rotate_refresh_tokens(true)
+        .start()
+        .await
+        .expect("sandbox");
+    let redis = test_redis();
+    let prefix = TestPrefix::new(&redis);
+    let store: Arc<dyn TokenStore> = Arc::new(
+        wx_auth::RedisStore::connect(redis.url())
+            .await
+            .expect("redis")
+            .with_prefix(prefix.as_str()),
+    );
+    let c = Component::builder(config())
+        .store(store.clone())
+        .api_base(sandbox.base_url())
+        .build()
+        .expect("builds");
+    c.set_verify_ticket(&sandbox.mint_verify_ticket())
+        .await
+        .expect("ticket");
     c.query_auth(&sandbox.authorize(MERCHANT, &[26]))
         .await
         .expect("authorized");
@@ -106,14 +128,17 @@ async fn a_store_rolled_back_to_an_older_refresh_token_is_repaired_from_memory()
         .expect("store")
         .expect("record");
     refresh(&c).await;
-    assert_ne!(stored_refresh_token(&store).await, before.refresh_token.expose_secret());
+    assert_ne!(
+        stored_refresh_token(&*store).await,
+        before.refresh_token.expose_secret()
+    );
 
     // Redis restarted from an older AOF: the store holds the record as it was before rotation.
     store.put_authorizer(APPID, &before).await.expect("roll back");
     sandbox.reset_counts();
     refresh(&c).await;
     assert_eq!(
-        Some(stored_refresh_token(&store).await),
+        Some(stored_refresh_token(&*store).await),
         sandbox.current_refresh_token(MERCHANT),
         "the newer refresh token won"
     );
@@ -135,7 +160,7 @@ async fn permission_updates_racing_rotations_never_write_back_an_old_refresh_tok
         rotate.await.expect("task");
     }
     assert_eq!(
-        Some(stored_refresh_token(&store).await),
+        Some(stored_refresh_token(&*store).await),
         sandbox.current_refresh_token(MERCHANT)
     );
     assert_eq!(sandbox.count(AUTHORIZER_LIST), 0, "no 61023 recovery was needed");
