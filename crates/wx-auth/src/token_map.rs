@@ -12,13 +12,16 @@
 //!   nobody asks for again.
 //! - **Bounded without a scan** (when given a bound): a shard at its bound evicts, among a few entries sampled at
 //!   random, the one closest to expiry (an expired one first).
+//! - **Compact keys**: an entry keeps its appid and a shared handle to its namespace (the
+//!   component appid, the same for nearly every entry); the kind is the partition's.
 
+use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::hash::{BuildHasher, Hash};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-use indexmap::IndexMap;
+use indexmap::{Equivalent, IndexMap};
 use rand::Rng;
 
 use crate::store::{TokenKey, TokenKind};
@@ -36,9 +39,54 @@ const SWEEP_PER_INSERT: usize = 2;
 /// Entries sampled to choose an eviction victim.
 const EVICTION_SAMPLES: usize = 5;
 
+/// A key as an entry holds it. Hashes as [`KeyRef`] does, so lookups borrow.
+#[derive(Debug, PartialEq, Eq)]
+struct HeldKey {
+    namespace: Arc<str>,
+    appid: Box<str>,
+}
+
+impl Hash for HeldKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        KeyRef::of_held(self).hash(state);
+    }
+}
+
+/// A key as a lookup names it.
+#[derive(Hash)]
+struct KeyRef<'a> {
+    namespace: &'a str,
+    appid: &'a str,
+}
+
+impl<'a> KeyRef<'a> {
+    fn of(key: &'a TokenKey) -> Self {
+        Self {
+            namespace: key.namespace(),
+            appid: key.appid(),
+        }
+    }
+
+    fn of_held(key: &'a HeldKey) -> Self {
+        Self {
+            namespace: &key.namespace,
+            appid: &key.appid,
+        }
+    }
+}
+
+impl Equivalent<HeldKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &HeldKey) -> bool {
+        *self.namespace == *key.namespace && *self.appid == *key.appid
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct TokenMap {
     hasher: RandomState,
+    /// Every namespace an entry was stored under, each kept once (a handful: the component
+    /// appids and the fixed namespaces of direct accounts and tickets).
+    namespaces: Mutex<HashSet<Arc<str>>>,
     /// `partitions[kind][shard]`.
     partitions: Vec<Box<[Mutex<Shard>]>>,
     /// Entries one shard of one kind holds at most.
@@ -47,7 +95,7 @@ pub(crate) struct TokenMap {
 
 #[derive(Debug, Default)]
 struct Shard {
-    tokens: IndexMap<TokenKey, AccessToken>,
+    tokens: IndexMap<HeldKey, AccessToken>,
     cursor: usize,
 }
 
@@ -110,6 +158,7 @@ impl TokenMap {
             .collect();
         Self {
             hasher: RandomState::new(),
+            namespaces: Mutex::default(),
             partitions,
             per_shard,
         }
@@ -118,7 +167,7 @@ impl TokenMap {
     fn shard(&self, key: &TokenKey) -> MutexGuard<'_, Shard> {
         let shards = &self.partitions[partition_of(key.kind())];
         // `shards.len()` is a power of two.
-        let index = usize::try_from(self.hasher.hash_one(key)).unwrap_or(0) & (shards.len() - 1);
+        let index = usize::try_from(self.hasher.hash_one(KeyRef::of(key))).unwrap_or(0) & (shards.len() - 1);
         // Every critical section leaves the shard consistent: a poisoned one is still usable.
         shards[index].lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -141,9 +190,9 @@ impl TokenMap {
         keep: impl FnOnce(&AccessToken) -> bool,
     ) -> Option<AccessToken> {
         let mut shard = self.shard(key);
-        let token = shard.tokens.get(key)?;
+        let token = shard.tokens.get(&KeyRef::of(key))?;
         if token.is_expired_at(now) {
-            shard.tokens.swap_remove(key);
+            shard.tokens.swap_remove(&KeyRef::of(key));
             return None;
         }
         keep(token).then(|| token.clone())
@@ -155,28 +204,44 @@ impl TokenMap {
         }
         let mut shard = self.shard(key);
         shard.sweep(now);
-        if let Some(held) = shard.tokens.get_mut(key) {
+        if let Some(held) = shard.tokens.get_mut(&KeyRef::of(key)) {
             *held = token.clone();
             return;
         }
         if shard.tokens.len() >= self.per_shard {
             shard.evict_one();
         }
-        shard.tokens.insert(key.clone(), token.clone());
+        let held = HeldKey {
+            namespace: self.namespace(key.namespace()),
+            appid: key.appid().into(),
+        };
+        shard.tokens.insert(held, token.clone());
     }
 
     /// Drops `key` if it still holds `rejected`; returns whether it did.
     pub(crate) fn remove_if(&self, key: &TokenKey, rejected: &AccessToken) -> bool {
         let mut shard = self.shard(key);
-        let held = shard.tokens.get(key) == Some(rejected);
+        let held = shard.tokens.get(&KeyRef::of(key)) == Some(rejected);
         if held {
-            shard.tokens.swap_remove(key);
+            shard.tokens.swap_remove(&KeyRef::of(key));
         }
         held
     }
 
     pub(crate) fn remove(&self, key: &TokenKey) {
-        self.shard(key).tokens.swap_remove(key);
+        self.shard(key).tokens.swap_remove(&KeyRef::of(key));
+    }
+
+    /// The shared handle of `namespace`.
+    fn namespace(&self, namespace: &str) -> Arc<str> {
+        // Only ever grows by an insert of a whole entry: a poisoned set is still consistent.
+        let mut namespaces = self.namespaces.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(held) = namespaces.get(namespace) {
+            return held.clone();
+        }
+        let held: Arc<str> = namespace.into();
+        namespaces.insert(held.clone());
+        held
     }
 }
 

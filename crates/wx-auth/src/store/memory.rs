@@ -37,11 +37,19 @@ impl Default for MemoryStore {
 
 #[derive(Default)]
 struct State {
-    /// Shared, so that a component over this store reads a record in place instead of
-    /// mirroring a copy of its own.
-    authorizers: HashMap<(String, String), Arc<AuthorizerRecord>>,
+    /// By component, then authorizer: lookups by `&str` allocate nothing, and a component's
+    /// appid is kept once, not once per authorizer. Records are shared, so that a component
+    /// over this store reads one in place instead of mirroring a copy of its own.
+    authorizers: HashMap<String, HashMap<String, Arc<AuthorizerRecord>>>,
     tickets: HashMap<String, VerifyTicket>,
     locks: HashMap<TokenKey, (String, Instant)>,
+}
+
+impl State {
+    /// The records of one component, for a write.
+    fn component_records(&mut self, component_appid: &str) -> &mut HashMap<String, Arc<AuthorizerRecord>> {
+        self.authorizers.entry(component_appid.to_owned()).or_default()
+    }
 }
 
 impl MemoryStore {
@@ -75,7 +83,8 @@ impl MemoryStore {
     ) -> Option<Arc<AuthorizerRecord>> {
         self.state()
             .authorizers
-            .get(&(component_appid.to_owned(), authorizer_appid.to_owned()))
+            .get(component_appid)?
+            .get(authorizer_appid)
             .cloned()
     }
 }
@@ -85,7 +94,10 @@ impl fmt::Debug for MemoryStore {
         let state = self.state();
         f.debug_struct("MemoryStore")
             .field("tokens", &self.tokens.len())
-            .field("authorizers", &state.authorizers.len())
+            .field(
+                "authorizers",
+                &state.authorizers.values().map(HashMap::len).sum::<usize>(),
+            )
             .field("tickets", &state.tickets.len())
             .finish_non_exhaustive()
     }
@@ -114,15 +126,15 @@ impl TokenStore for MemoryStore {
         Ok(self
             .state()
             .authorizers
-            .get(&(component_appid.to_owned(), authorizer_appid.to_owned()))
+            .get(component_appid)
+            .and_then(|records| records.get(authorizer_appid))
             .map(|r| (**r).clone()))
     }
 
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
-        self.state().authorizers.insert(
-            (component_appid.to_owned(), record.authorizer_appid.clone()),
-            Arc::new(record.clone()),
-        );
+        self.state()
+            .component_records(component_appid)
+            .insert(record.authorizer_appid.clone(), Arc::new(record.clone()));
         Ok(())
     }
 
@@ -136,12 +148,12 @@ impl TokenStore for MemoryStore {
             return Ok(false);
         }
         let mut state = self.state();
-        let key = (component_appid.to_owned(), record.authorizer_appid.clone());
-        let stored = state.authorizers.get(&key).map(|r| r.version);
+        let records = state.component_records(component_appid);
+        let stored = records.get(&record.authorizer_appid).map(|r| r.version);
         if stored != expected {
             return Ok(false);
         }
-        state.authorizers.insert(key, Arc::new(record.clone()));
+        records.insert(record.authorizer_appid.clone(), Arc::new(record.clone()));
         Ok(true)
     }
 
@@ -153,8 +165,11 @@ impl TokenStore for MemoryStore {
         next: &SecretString,
     ) -> Result<bool, StoreError> {
         let mut state = self.state();
-        let key = (component_appid.to_owned(), authorizer_appid.to_owned());
-        match state.authorizers.get_mut(&key) {
+        match state
+            .authorizers
+            .get_mut(component_appid)
+            .and_then(|records| records.get_mut(authorizer_appid))
+        {
             Some(shared) if shared.refresh_token.expose_secret() == previous.expose_secret() => {
                 let record = Arc::make_mut(shared);
                 record.refresh_token = next.clone();
@@ -170,10 +185,9 @@ impl TokenStore for MemoryStore {
         let mut appids: Vec<String> = self
             .state()
             .authorizers
-            .keys()
-            .filter(|(c, _)| c == component_appid)
-            .map(|(_, a)| a.clone())
-            .collect();
+            .get(component_appid)
+            .map(|records| records.keys().cloned().collect())
+            .unwrap_or_default();
         appids.sort();
         Ok(appids)
     }
