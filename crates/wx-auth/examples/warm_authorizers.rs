@@ -13,6 +13,10 @@
 //! resident memory (`VmRSS` / `VmHWM` from `/proc/self/status`), everything included. The server
 //! runs in a child process, as WeChat would be elsewhere. With `WARM_SMAPS=1` it also lists the
 //! memory regions above 4 MiB (`/proc/self/smaps`), to tell heap arenas from anything else.
+//!
+//! `warm_authorizers bare N` is the baseline: the same callers sending the same
+//! `api_authorizer_token` request `N` times with a bare reqwest client to the same server —
+//! the rate of the wire alone on this machine.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -130,6 +134,11 @@ async fn main() {
         serve(&listener);
         return;
     }
+    if arg.as_deref() == Some("bare") {
+        let count = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(100_000);
+        bare(count).await;
+        return;
+    }
     let count: usize = arg.and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let (mut server, base) = spawn_server();
     println!("before set-up: VmRSS {}", status("VmRSS:"));
@@ -206,5 +215,63 @@ async fn main() {
             }
         }
     }
+    let _ = server.kill();
+}
+
+/// The baseline: `count` token requests by the same number of callers through one bare
+/// reqwest client (no redirects, a pre-built URL and body), parsing the answer's token.
+async fn bare(count: usize) {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        authorizer_access_token: String,
+    }
+    let (mut server, base) = spawn_server();
+    let client = wx_auth::reqwest::Client::builder()
+        .redirect(wx_auth::reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let url = wx_auth::reqwest::Url::parse(&format!(
+        "{base}/cgi-bin/component/api_authorizer_token?component_access_token={}",
+        token("COMPONENT_")
+    ))
+    .expect("url");
+    let started = Instant::now();
+    let next = Arc::new(AtomicUsize::new(0));
+    let callers = callers();
+    let workers: Vec<_> = (0..callers)
+        .map(|_| {
+            let (client, url, next) = (client.clone(), url.clone(), next.clone());
+            tokio::spawn(async move {
+                while next.fetch_add(1, Ordering::Relaxed) < count {
+                    let body = format!(
+                        r#"{{"component_appid":"{COMPONENT}","authorizer_appid":"wx{:016x}","authorizer_refresh_token":"refreshtoken@@@{}"}}"#,
+                        0, "r".repeat(25)
+                    );
+                    let bytes = client
+                        .post(url.clone())
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("answer")
+                        .bytes()
+                        .await
+                        .expect("body");
+                    let answer: Answer = serde_json::from_slice(&bytes).expect("token answer");
+                    std::hint::black_box(answer.authorizer_access_token);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    let elapsed = started.elapsed();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = count as f64 / elapsed.as_secs_f64();
+    println!(
+        "bare reqwest: {count} token requests in {:.2} s: {rate:.0}/s ({callers} callers)",
+        elapsed.as_secs_f64()
+    );
     let _ = server.kill();
 }
