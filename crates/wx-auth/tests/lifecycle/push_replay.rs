@@ -18,6 +18,16 @@ fn sharing(store: &Arc<MemoryStore>, sandbox: &Sandbox) -> Component {
         .expect("builds")
 }
 
+/// A sandbox and a component over a store of its own, holding a verify ticket.
+async fn with_ticket() -> (Sandbox, Component) {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let c = sharing(&Arc::new(MemoryStore::new()), &sandbox);
+    c.set_verify_ticket(&sandbox.mint_verify_ticket())
+        .await
+        .expect("ticket");
+    (sandbox, c)
+}
+
 async fn stored_ticket(store: &MemoryStore) -> String {
     store
         .get_verify_ticket(APPID)
@@ -81,12 +91,7 @@ async fn a_push_signed_outside_the_window_is_refused() {
 
 #[tokio::test]
 async fn a_redelivered_push_is_acknowledged_and_acted_on_once() {
-    let sandbox = Sandbox::start().await.expect("sandbox");
-    let store = Arc::new(MemoryStore::new());
-    let c = sharing(&store, &sandbox);
-    c.set_verify_ticket(&sandbox.mint_verify_ticket())
-        .await
-        .expect("ticket");
+    let (sandbox, c) = with_ticket().await;
     let code = sandbox.authorize(MERCHANT, &[26]);
     let now = unix_now();
     let xml = authorized_xml(&code, now);
@@ -105,12 +110,7 @@ async fn a_redelivered_push_is_acknowledged_and_acted_on_once() {
 
 #[tokio::test]
 async fn the_redirect_and_the_push_exchanging_one_code_at_once_share_one_exchange() {
-    let sandbox = Sandbox::start().await.expect("sandbox");
-    let store = Arc::new(MemoryStore::new());
-    let c = sharing(&store, &sandbox);
-    c.set_verify_ticket(&sandbox.mint_verify_ticket())
-        .await
-        .expect("ticket");
+    let (sandbox, c) = with_ticket().await;
     let code = sandbox.authorize(MERCHANT, &[26]);
     // WeChat consumes the code at once but answers the redirect's exchange slowly, so the
     // push arrives while that exchange is still under way.
