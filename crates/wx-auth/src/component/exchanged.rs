@@ -36,18 +36,18 @@ pub(crate) struct ExchangedCodes {
 pub(crate) struct ExchangeTurn<'a> {
     codes: &'a ExchangedCodes,
     key: CodeDigest,
-    gate: Gate,
-    _held: tokio::sync::OwnedMutexGuard<()>,
+    held: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Drop for ExchangeTurn<'_> {
     fn drop(&mut self) {
         let mut gates = self.codes.gates();
-        // Gates are cloned under this lock only: two holders (the map and this turn) means
-        // nobody waits, so the gate goes.
+        // Gates are cloned under this lock only: two holders (the map and this turn's guard)
+        // means nobody waits, so the gate goes.
+        let gate = tokio::sync::OwnedMutexGuard::mutex(&self.held);
         if gates
             .get(&self.key)
-            .is_some_and(|g| Arc::ptr_eq(g, &self.gate) && Arc::strong_count(g) == 2)
+            .is_some_and(|g| Arc::ptr_eq(g, gate) && Arc::strong_count(g) == 2)
         {
             gates.remove(&self.key);
         }
@@ -80,12 +80,10 @@ impl ExchangedCodes {
     pub(crate) async fn turn(&self, code: &str) -> ExchangeTurn<'_> {
         let key = digest(code);
         let gate = self.gates().entry(key).or_default().clone();
-        let held = gate.clone().lock_owned().await;
         ExchangeTurn {
             codes: self,
             key,
-            gate,
-            _held: held,
+            held: gate.lock_owned().await,
         }
     }
 
@@ -115,5 +113,27 @@ impl ExchangedCodes {
                 state.grants.remove(&oldest);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExchangedCodes;
+
+    #[tokio::test]
+    async fn a_gate_lasts_while_its_code_is_exchanged_or_waited_for() {
+        let codes = ExchangedCodes::default();
+        drop(codes.turn("code-a").await);
+        assert!(codes.gates().is_empty(), "an exchange nobody waited for leaves no gate");
+
+        let first = codes.turn("code-b").await;
+        let (second, ()) = tokio::join!(codes.turn("code-b"), async {
+            tokio::task::yield_now().await;
+            assert_eq!(codes.gates().len(), 1, "one gate while the first holds it");
+            drop(first);
+        });
+        assert_eq!(codes.gates().len(), 1, "kept while the waiter holds its turn");
+        drop(second);
+        assert!(codes.gates().is_empty(), "gone after the last turn");
     }
 }
