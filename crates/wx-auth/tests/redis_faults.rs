@@ -6,22 +6,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use wx_auth::{AccessToken, AuthorizerRecord, RedisStore, StoreError, TokenKey, TokenKind, TokenStore, VerifyTicket};
+use wx_auth::{AccessToken, AuthorizerRecord, RedisStore, StoreError, TokenStore, VerifyTicket};
 
-use support::redis::{TestPrefix, TestRedis, ThrowawayRedis, test_redis};
-
-const COMPONENT: &str = "wx_component";
-const MERCHANT: &str = "wx_merchant";
-async fn store_on(redis: &TestRedis, prefix: &TestPrefix) -> RedisStore {
-    RedisStore::connect(redis.url())
-        .await
-        .expect("connects to the test Redis")
-        .with_prefix(prefix.as_str())
-}
-
-fn merchant_key() -> TokenKey {
-    TokenKey::new(COMPONENT, MERCHANT, TokenKind::AuthorizerAccessToken)
-}
+use support::redis::{TestPrefix, ThrowawayRedis, test_redis};
+use support::redis_store::{COMPONENT, MERCHANT, merchant_key, store_on};
 
 #[tokio::test]
 async fn unreadable_values_are_corrupt_errors_without_their_content() {

@@ -8,30 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use redis::aio::MultiplexedConnection;
 use secrecy::SecretString;
-use wx_auth::{AccessToken, AuthorizerRecord, RedisStore, TokenKey, TokenKind, TokenStore, VerifyTicket};
+use wx_auth::{AccessToken, AuthorizerRecord, TokenKey, TokenKind, TokenStore};
 
-use support::redis::{TestPrefix, TestRedis, test_redis};
-
-const COMPONENT: &str = "wx_component";
-const MERCHANT: &str = "wx_merchant";
-async fn store_on(redis: &TestRedis, prefix: &TestPrefix) -> RedisStore {
-    RedisStore::connect(redis.url())
-        .await
-        .expect("connects to the test Redis")
-        .with_prefix(prefix.as_str())
-}
-
-fn merchant_key() -> TokenKey {
-    TokenKey::new(COMPONENT, MERCHANT, TokenKind::AuthorizerAccessToken)
-}
-
-async fn pttl(conn: &mut MultiplexedConnection, key: &str) -> i64 {
-    redis::cmd("PTTL")
-        .arg(key)
-        .query_async(conn)
-        .await
-        .expect("PTTL answers")
-}
+use support::redis::{TestPrefix, test_redis};
+use support::redis_store::{COMPONENT, MERCHANT, merchant_key, pttl, put_record_and_ticket, store_on};
 
 /// The text between the first `{` and the next `}`: what Redis Cluster hashes.
 fn hash_tag(key: &str) -> &str {
@@ -63,17 +43,7 @@ async fn keys_carry_the_prefix_and_one_hash_tag_per_authorizer() {
             .await
             .expect("lock")
     );
-    store
-        .put_authorizer(
-            COMPONENT,
-            &AuthorizerRecord::new(MERCHANT, SecretString::from("r"), None),
-        )
-        .await
-        .expect("put");
-    store
-        .put_verify_ticket(COMPONENT, &VerifyTicket::new("ticket"))
-        .await
-        .expect("put");
+    put_record_and_ticket(&store, "r", "ticket").await;
 
     let mut conn = redis.raw().await;
     let keys = prefix.keys(&mut conn).await;
@@ -131,17 +101,7 @@ async fn cache_keys_expire_and_durable_keys_never_do() {
     let record_key = format!("{p}:{{wx_component:wx_merchant}}:authorizer");
     let index_key = format!("{p}:{{wx_component}}:authorizers");
     let ticket_key = format!("{p}:{{wx_component}}:verify_ticket");
-    store
-        .put_authorizer(
-            COMPONENT,
-            &AuthorizerRecord::new(MERCHANT, SecretString::from("r1"), None),
-        )
-        .await
-        .expect("put");
-    store
-        .put_verify_ticket(COMPONENT, &VerifyTicket::new("ticket"))
-        .await
-        .expect("put");
+    put_record_and_ticket(&store, "r1", "ticket").await;
     for durable in [&record_key, &index_key, &ticket_key] {
         assert_eq!(pttl(&mut conn, durable).await, -1, "{durable} must not expire");
     }

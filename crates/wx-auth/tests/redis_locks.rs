@@ -6,32 +6,11 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::MultiplexedConnection;
 use tokio::sync::Barrier;
-use wx_auth::{RedisStore, TokenKey, TokenKind, TokenStore};
+use wx_auth::{RedisStore, TokenStore};
 
-use support::redis::{TestPrefix, TestRedis, test_redis};
-
-const COMPONENT: &str = "wx_component";
-const MERCHANT: &str = "wx_merchant";
-async fn store_on(redis: &TestRedis, prefix: &TestPrefix) -> RedisStore {
-    RedisStore::connect(redis.url())
-        .await
-        .expect("connects to the test Redis")
-        .with_prefix(prefix.as_str())
-}
-
-fn merchant_key() -> TokenKey {
-    TokenKey::new(COMPONENT, MERCHANT, TokenKind::AuthorizerAccessToken)
-}
-
-async fn pttl(conn: &mut MultiplexedConnection, key: &str) -> i64 {
-    redis::cmd("PTTL")
-        .arg(key)
-        .query_async(conn)
-        .await
-        .expect("PTTL answers")
-}
+use support::redis::{TestPrefix, test_redis};
+use support::redis_store::{COMPONENT, MERCHANT, merchant_key, pttl, store_on};
 
 #[tokio::test]
 async fn fifty_concurrent_try_locks_have_exactly_one_winner() {

@@ -7,19 +7,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use wx_auth::{
-    AccessToken, AuthorizerRecord, DurableWrites, RedisStore, TokenKey, TokenKind, TokenStore, VerifyTicket,
-};
+use wx_auth::{AccessToken, AuthorizerRecord, DurableWrites, RedisStore, TokenStore};
 
 use support::redis_cluster::TestCluster;
 use support::redis_sentinel::{MASTER_NAME, TestSentinel};
-
-const COMPONENT: &str = "wx_component";
-const MERCHANT: &str = "wx_merchant";
-
-fn merchant_key() -> TokenKey {
-    TokenKey::new(COMPONENT, MERCHANT, TokenKind::AuthorizerAccessToken)
-}
+use support::redis_store::{COMPONENT, MERCHANT, merchant_key, put_record_and_ticket};
 
 async fn keyslot(conn: &mut redis::cluster_async::ClusterConnection, key: &str) -> i64 {
     redis::cmd("CLUSTER")
@@ -68,17 +60,7 @@ async fn on_a_cluster_one_authorizers_keys_share_a_slot_and_the_store_survives_a
             .await
             .expect("lock")
     );
-    store
-        .put_authorizer(
-            COMPONENT,
-            &AuthorizerRecord::new(MERCHANT, SecretString::from("r"), None),
-        )
-        .await
-        .expect("put");
-    store
-        .put_verify_ticket(COMPONENT, &VerifyTicket::new("t"))
-        .await
-        .expect("put");
+    put_record_and_ticket(&store, "r", "t").await;
 
     let mut raw = cluster.raw().await;
     let per_merchant = [

@@ -8,3 +8,4 @@ pub mod postgres;
 pub mod redis;
 pub mod redis_cluster;
 pub mod redis_sentinel;
+pub mod redis_store;
