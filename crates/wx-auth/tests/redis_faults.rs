@@ -6,10 +6,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use wx_auth::{AccessToken, AuthorizerRecord, RedisStore, StoreError, TokenStore, VerifyTicket};
+use wx_auth::{AccessToken, RedisStore, StoreError, TokenStore, VerifyTicket};
 
 use support::redis::{TestPrefix, ThrowawayRedis, test_redis};
 use support::redis_store::{COMPONENT, MERCHANT, merchant_key, store_on};
+use wx_auth::conformance::every_operation;
 
 #[tokio::test]
 async fn unreadable_values_are_corrupt_errors_without_their_content() {
@@ -107,40 +108,6 @@ async fn a_url_without_a_scheme_is_a_configuration_error() {
     assert!(err.is_config(), "{err}");
 }
 
-/// Every operation of the store, each returning only whether it failed as "unavailable" and
-/// how long it took.
-async fn every_operation(store: &RedisStore) -> Vec<(&'static str, Result<(), StoreError>, Duration)> {
-    let k = merchant_key();
-    let token = AccessToken::new("tok", Duration::from_secs(600));
-    let record = AuthorizerRecord::new(MERCHANT, SecretString::from("r"), None);
-    let (a, b) = (SecretString::from("r"), SecretString::from("r2"));
-    let ticket = VerifyTicket::new("t");
-    let mut out = Vec::new();
-    macro_rules! time {
-        ($name:literal, $call:expr) => {{
-            let started = Instant::now();
-            let result = $call.await.map(|_| ());
-            out.push(($name, result, started.elapsed()));
-        }};
-    }
-    time!("get_token", store.get_token(&k));
-    time!("put_token", store.put_token(&k, &token));
-    time!("delete_token_if", store.delete_token_if(&k, &token));
-    time!("get_authorizer", store.get_authorizer(COMPONENT, MERCHANT));
-    time!("put_authorizer", store.put_authorizer(COMPONENT, &record));
-    time!(
-        "rotate_refresh_token",
-        store.rotate_refresh_token(COMPONENT, MERCHANT, &a, &b)
-    );
-    time!("list_authorizers", store.list_authorizers(COMPONENT));
-    time!("get_verify_ticket", store.get_verify_ticket(COMPONENT));
-    time!("put_verify_ticket", store.put_verify_ticket(COMPONENT, &ticket));
-    time!("try_lock", store.try_lock(&k, "me", Duration::from_secs(5)));
-    time!("unlock", store.unlock(&k, "me"));
-    time!("ping", store.ping());
-    out
-}
-
 /// Polls until the store answers again (the connection manager reconnects by itself).
 async fn wait_until_it_answers(store: &RedisStore, within: Duration) {
     let started = Instant::now();
@@ -167,6 +134,7 @@ async fn an_outage_fails_fast_as_unavailable_and_the_store_recovers() {
     for (name, result, _) in every_operation(&store).await {
         result.unwrap_or_else(|e| panic!("{name} works while Redis is up: {e}"));
     }
+    store.ping().await.expect("ping works while Redis is up");
 
     server.stop();
     // Twice: the first round meets the dropped connection, the second the reconnect attempts.
@@ -176,6 +144,13 @@ async fn an_outage_fails_fast_as_unavailable_and_the_store_recovers() {
             assert!(err.is_unavailable(), "{name}: {err}");
             assert!(took <= op_timeout + slack, "{name} took {took:?} during the outage");
         }
+        let started = Instant::now();
+        let err = store.ping().await.expect_err("ping during the outage");
+        assert!(err.is_unavailable(), "ping: {err}");
+        assert!(
+            started.elapsed() <= op_timeout + slack,
+            "ping took too long during the outage"
+        );
     }
 
     server.restart();
@@ -184,6 +159,7 @@ async fn an_outage_fails_fast_as_unavailable_and_the_store_recovers() {
     for (name, result, _) in every_operation(&store).await {
         result.unwrap_or_else(|e| panic!("{name} works after Redis came back: {e}"));
     }
+    store.ping().await.expect("ping works after Redis came back");
     let k = merchant_key();
     store
         .put_token(&k, &AccessToken::new("after", Duration::from_secs(60)))

@@ -33,7 +33,7 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
-pub use outage::check_outage;
+pub use outage::{check_outage, every_operation};
 
 use crate::{AuthorizerRecord, TokenKey, TokenKind, TokenStore};
 

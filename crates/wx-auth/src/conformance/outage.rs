@@ -25,8 +25,11 @@ pub async fn check_outage(store: &dyn TokenStore, within: Duration) {
     }
 }
 
-/// Every operation of the trait, each with whether it failed and how long it took.
-async fn every_operation(store: &dyn TokenStore) -> Vec<(&'static str, Result<(), StoreError>, Duration)> {
+/// Runs every operation of the trait once against `store` (on keys of its own, under
+/// `outage_component`), returning each operation's name, whether it failed and how long it
+/// took: the raw material of [`check_outage`], for a test that checks a store before, during
+/// and after an outage.
+pub async fn every_operation(store: &dyn TokenStore) -> Vec<(&'static str, Result<(), StoreError>, Duration)> {
     let c = "outage_component";
     let k = TokenKey::new(c, "outage_merchant", TokenKind::AuthorizerAccessToken);
     let token = AccessToken::new("outage-token", Duration::from_secs(600));
