@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::record_table::RecordTable;
 use super::{AuthorizerRecord, StoreError, TokenKey, TokenStore, VerifyTicket};
 use crate::token::AccessToken;
 use crate::token_map::TokenMap;
@@ -37,17 +38,18 @@ impl Default for MemoryStore {
 
 #[derive(Default)]
 struct State {
-    /// By component, then authorizer: lookups by `&str` allocate nothing, and a component's
-    /// appid is kept once, not once per authorizer. Records are shared, so that a component
-    /// over this store reads one in place instead of mirroring a copy of its own.
-    authorizers: HashMap<String, HashMap<String, Arc<AuthorizerRecord>>>,
+    /// By component, then authorizer: lookups by `&str` allocate nothing, a component's appid
+    /// is kept once, not once per authorizer, and an authorizer's appid only in its record.
+    /// Records are shared, so that a component over this store reads one in place instead of
+    /// mirroring a copy of its own.
+    authorizers: HashMap<String, RecordTable>,
     tickets: HashMap<String, VerifyTicket>,
     locks: HashMap<TokenKey, (String, Instant)>,
 }
 
 impl State {
     /// The records of one component, for a write.
-    fn component_records(&mut self, component_appid: &str) -> &mut HashMap<String, Arc<AuthorizerRecord>> {
+    fn component_records(&mut self, component_appid: &str) -> &mut RecordTable {
         self.authorizers.entry(component_appid.to_owned()).or_default()
     }
 }
@@ -96,7 +98,7 @@ impl fmt::Debug for MemoryStore {
             .field("tokens", &self.tokens.len())
             .field(
                 "authorizers",
-                &state.authorizers.values().map(HashMap::len).sum::<usize>(),
+                &state.authorizers.values().map(RecordTable::len).sum::<usize>(),
             )
             .field("tickets", &state.tickets.len())
             .finish_non_exhaustive()
@@ -134,7 +136,7 @@ impl TokenStore for MemoryStore {
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
         self.state()
             .component_records(component_appid)
-            .insert(record.authorizer_appid.clone(), Arc::new(record.clone()));
+            .insert(Arc::new(record.clone()));
         Ok(())
     }
 
@@ -153,7 +155,7 @@ impl TokenStore for MemoryStore {
         if stored != expected {
             return Ok(false);
         }
-        records.insert(record.authorizer_appid.clone(), Arc::new(record.clone()));
+        records.insert(Arc::new(record.clone()));
         Ok(true)
     }
 
@@ -186,7 +188,7 @@ impl TokenStore for MemoryStore {
             .state()
             .authorizers
             .get(component_appid)
-            .map(|records| records.keys().cloned().collect())
+            .map(|records| records.appids().map(str::to_owned).collect())
             .unwrap_or_default();
         appids.sort();
         Ok(appids)

@@ -17,6 +17,7 @@ mod encoding;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod record_table;
 #[cfg(feature = "redis")]
 mod redis;
 
