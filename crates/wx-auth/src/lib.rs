@@ -84,6 +84,7 @@ mod lifetime;
 pub mod metrics;
 mod official_account;
 pub mod openapi;
+mod packed_time;
 pub mod push;
 mod refresher;
 mod rid;

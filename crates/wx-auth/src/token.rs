@@ -4,10 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::zeroize::Zeroize;
 
 use crate::error::AuthError;
 use crate::lifetime::Lifetime;
+use crate::packed_time::{self, TIME_BYTES};
 
 /// "For ever" for a credential, still far from `SystemTime`'s limits.
 const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -23,17 +24,18 @@ const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 ///
 /// Clones share one copy of the value (an `Arc`): handing a cached token to a caller, or keeping
 /// it both in the in-process cache and in a [`MemoryStore`](crate::MemoryStore), copies no
-/// secret.
+/// secret. The value and its two times are one allocation, so a process caching the tokens of
+/// many merchants pays little beyond the tokens' own bytes; the value is zeroed when the last
+/// holder drops it.
 #[derive(Clone)]
 pub struct AccessToken {
-    inner: Arc<Held>,
+    /// `issued_at` and `expires_at` ([`TIME_BYTES`] each), then the value's UTF-8 bytes.
+    held: Arc<[u8]>,
 }
 
-struct Held {
-    value: SecretString,
-    issued_at: SystemTime,
-    expires_at: SystemTime,
-}
+const ISSUED_AT: usize = 0;
+const EXPIRES_AT: usize = TIME_BYTES;
+const VALUE: usize = 2 * TIME_BYTES;
 
 impl AccessToken {
     /// A token issued now that WeChat says lives for `expires_in`. A lifetime beyond what
@@ -71,13 +73,16 @@ impl AccessToken {
 
     /// A token with explicit issue and expiry times (used by stores that read a token back).
     pub fn with_times(value: impl Into<String>, issued_at: SystemTime, expires_at: SystemTime) -> Self {
-        Self {
-            inner: Arc::new(Held {
-                value: SecretString::from(value.into()),
-                issued_at,
-                expires_at,
-            }),
-        }
+        let mut value = value.into();
+        // An exact-size iterator: the `Arc` is allocated once, at its final size.
+        let held: Arc<[u8]> = packed_time::pack(issued_at)
+            .into_iter()
+            .chain(packed_time::pack(expires_at))
+            .chain(value.bytes())
+            .collect();
+        let token = Self { held };
+        value.zeroize();
+        token
     }
 
     /// A token that never expires in practice (for [`StaticToken`](crate::StaticToken)).
@@ -87,17 +92,18 @@ impl AccessToken {
 
     /// The secret value. Call this only to put it on the wire.
     pub fn expose_secret(&self) -> &str {
-        self.inner.value.expose_secret()
+        // Built from a `String`, so always UTF-8.
+        std::str::from_utf8(&self.held[VALUE..]).unwrap_or_default()
     }
 
     /// When WeChat issued the token (as far as this process knows).
     pub fn issued_at(&self) -> SystemTime {
-        self.inner.issued_at
+        packed_time::unpack(&self.held[ISSUED_AT..])
     }
 
     /// When the token stops working.
     pub fn expires_at(&self) -> SystemTime {
-        self.inner.expires_at
+        packed_time::unpack(&self.held[EXPIRES_AT..])
     }
 
     /// Time left until expiry, zero if already expired.
@@ -107,7 +113,7 @@ impl AccessToken {
 
     /// Time left at `now` until expiry, zero if already expired.
     pub fn remaining_at(&self, now: SystemTime) -> Duration {
-        self.inner.expires_at.duration_since(now).unwrap_or(Duration::ZERO)
+        self.expires_at().duration_since(now).unwrap_or(Duration::ZERO)
     }
 
     /// Whether the token should be refreshed now, given an early-refresh `margin`.
@@ -121,13 +127,10 @@ impl AccessToken {
 
     /// [`needs_refresh`](Self::needs_refresh) at `now`.
     pub fn needs_refresh_at(&self, now: SystemTime, margin: Duration) -> bool {
-        let lifetime = self
-            .inner
-            .expires_at
-            .duration_since(self.inner.issued_at)
-            .unwrap_or(Duration::ZERO);
+        let expires_at = self.expires_at();
+        let lifetime = expires_at.duration_since(self.issued_at()).unwrap_or(Duration::ZERO);
         let margin = margin.min(lifetime / 2);
-        match self.inner.expires_at.checked_sub(margin) {
+        match expires_at.checked_sub(margin) {
             Some(refresh_at) => now >= refresh_at,
             None => true,
         }
@@ -140,13 +143,22 @@ impl AccessToken {
 
     /// Whether the token has expired at `now`.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
-        now >= self.inner.expires_at
+        now >= self.expires_at()
+    }
+}
+
+impl Drop for AccessToken {
+    fn drop(&mut self) {
+        // The last holder zeroes the value before it is freed.
+        if let Some(held) = Arc::get_mut(&mut self.held) {
+            held.zeroize();
+        }
     }
 }
 
 impl PartialEq for AccessToken {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner) || self.expose_secret() == other.expose_secret()
+        Arc::ptr_eq(&self.held, &other.held) || self.expose_secret() == other.expose_secret()
     }
 }
 
@@ -164,6 +176,19 @@ impl fmt::Debug for AccessToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_value_and_both_times_are_kept_exactly() {
+        let issued = SystemTime::now();
+        let expires = issued + Duration::new(7_199, 123_456_789);
+        let token = AccessToken::with_times("89_ABC-é", issued, expires);
+        assert_eq!(token.expose_secret(), "89_ABC-é");
+        assert_eq!((token.issued_at(), token.expires_at()), (issued, expires));
+        let copy = token.clone();
+        drop(token);
+        assert_eq!(copy.expose_secret(), "89_ABC-é");
+        assert_eq!(copy, AccessToken::new("89_ABC-é", Duration::from_secs(1)));
+    }
 
     #[test]
     fn debug_never_shows_the_value() {
