@@ -24,16 +24,11 @@ impl AuthorizerTokens {
         Self { component }
     }
 
-    /// The authorizer's record for the permission check: an in-process store's shared copy, or
-    /// a recent shared copy (no store round trip), else the store's; a revoked grant is an error.
+    /// The authorizer's record for the permission check: a recent shared copy (no store round
+    /// trip), else the store's; a revoked grant is an error.
     async fn granting_record(&self, appid: &str) -> Result<Arc<AuthorizerRecord>, AuthError> {
-        let in_place = self
-            .component
-            .durable()
-            .as_memory_store()
-            .and_then(|store| store.authorizer_shared(self.component.component_appid(), appid));
         let record =
-            match in_place.or_else(|| self.component.records().recent_authorizer(appid)) {
+            match self.component.records().recent_authorizer(appid) {
                 Some(record) => record,
                 None => self.component.load_record(appid).await?.map(Arc::new).ok_or_else(|| {
                     AuthError::UnknownAuthorizer {
@@ -83,10 +78,30 @@ impl TokenSource for AuthorizerTokens {
     }
 
     async fn grants_any(&self, appid: &str, any_of: &[u32]) -> Result<Option<bool>, AuthError> {
-        // The shared record is read in place: nothing is copied on the per-call path.
-        let record = self.granting_record(appid).await?;
-        if let Some(sets) = &record.permission_sets {
-            return Ok(Some(any_of.iter().any(|set| sets.contains(set))));
+        // An in-process store's record is read in place, else a shared copy: nothing is
+        // copied on the per-call path.
+        let in_place = self
+            .component
+            .durable()
+            .as_memory_store()
+            .and_then(|store| store.grant_in_place(self.component.component_appid(), appid, any_of));
+        let granted = match in_place {
+            Some((AuthorizerStatus::Revoked, _)) => {
+                return Err(AuthError::AuthorizationRevoked {
+                    appid: appid.to_owned(),
+                });
+            }
+            Some((_, granted)) => granted,
+            None => {
+                let record = self.granting_record(appid).await?;
+                record
+                    .permission_sets
+                    .as_ref()
+                    .map(|sets| any_of.iter().any(|set| sets.contains(set)))
+            }
+        };
+        if granted.is_some() {
+            return Ok(granted);
         }
         let sets = self.component.authorizer_info(appid).await?.permission_sets;
         Ok(Some(any_of.iter().any(|set| sets.contains(set))))

@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
+use super::packed_record::PackedRecord;
 use super::record_table::RecordTable;
-use super::{AuthorizerRecord, StoreError, TokenKey, TokenStore, VerifyTicket};
+use super::{AuthorizerRecord, AuthorizerStatus, StoreError, TokenKey, TokenStore, VerifyTicket};
 use crate::token::AccessToken;
 use crate::token_map::TokenMap;
 
@@ -40,8 +41,8 @@ impl Default for MemoryStore {
 struct State {
     /// By component, then authorizer: lookups by `&str` allocate nothing, a component's appid
     /// is kept once, not once per authorizer, and an authorizer's appid only in its record.
-    /// Records are shared, so that a component over this store reads one in place instead of
-    /// mirroring a copy of its own.
+    /// Records are packed (one allocation each), and a component over this store reads one in
+    /// place instead of mirroring a copy of its own.
     authorizers: HashMap<String, RecordTable>,
     tickets: HashMap<String, VerifyTicket>,
     locks: HashMap<TokenKey, (String, Instant)>,
@@ -77,17 +78,21 @@ impl MemoryStore {
         self.tokens.get_if(key, now, keep)
     }
 
-    /// The stored record of an authorizer, shared rather than copied.
-    pub(crate) fn authorizer_shared(
+    /// Whether an authorizer's grant stands and, if its permission sets are known, whether
+    /// they include any of `any_of` — read in place, nothing copied. `None` for an authorizer
+    /// this store does not hold.
+    pub(crate) fn grant_in_place(
         &self,
         component_appid: &str,
         authorizer_appid: &str,
-    ) -> Option<Arc<AuthorizerRecord>> {
-        self.state()
-            .authorizers
-            .get(component_appid)?
-            .get(authorizer_appid)
-            .cloned()
+        any_of: &[u32],
+    ) -> Option<(AuthorizerStatus, Option<bool>)> {
+        let state = self.state();
+        let record = state.authorizers.get(component_appid)?.get(authorizer_appid)?;
+        let granted = record
+            .permission_sets()
+            .map(|mut sets| sets.any(|set| any_of.contains(&set)));
+        Some((record.status(), granted))
     }
 }
 
@@ -130,13 +135,11 @@ impl TokenStore for MemoryStore {
             .authorizers
             .get(component_appid)
             .and_then(|records| records.get(authorizer_appid))
-            .map(|r| (**r).clone()))
+            .map(PackedRecord::unpack))
     }
 
     async fn put_authorizer(&self, component_appid: &str, record: &AuthorizerRecord) -> Result<(), StoreError> {
-        self.state()
-            .component_records(component_appid)
-            .insert(Arc::new(record.clone()));
+        self.state().component_records(component_appid).insert(packed(record)?);
         Ok(())
     }
 
@@ -151,11 +154,11 @@ impl TokenStore for MemoryStore {
         }
         let mut state = self.state();
         let records = state.component_records(component_appid);
-        let stored = records.get(&record.authorizer_appid).map(|r| r.version);
+        let stored = records.get(&record.authorizer_appid).map(PackedRecord::version);
         if stored != expected {
             return Ok(false);
         }
-        records.insert(Arc::new(record.clone()));
+        records.insert(packed(record)?);
         Ok(true)
     }
 
@@ -167,20 +170,18 @@ impl TokenStore for MemoryStore {
         next: &SecretString,
     ) -> Result<bool, StoreError> {
         let mut state = self.state();
-        match state
-            .authorizers
-            .get_mut(component_appid)
-            .and_then(|records| records.get_mut(authorizer_appid))
-        {
-            Some(shared) if shared.refresh_token.expose_secret() == previous.expose_secret() => {
-                let record = Arc::make_mut(shared);
-                record.refresh_token = next.clone();
-                record.updated_at = std::time::SystemTime::now();
-                record.version = record.version.saturating_add(1);
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
+        let Some(records) = state.authorizers.get_mut(component_appid) else {
+            return Ok(false);
+        };
+        let mut record = match records.get(authorizer_appid) {
+            Some(held) if held.refresh_token_is(previous) => held.unpack(),
+            _ => return Ok(false),
+        };
+        record.refresh_token = next.clone();
+        record.updated_at = SystemTime::now();
+        record.version = record.version.saturating_add(1);
+        records.insert(packed(&record)?);
+        Ok(true)
     }
 
     async fn list_authorizers(&self, component_appid: &str) -> Result<Vec<String>, StoreError> {
@@ -262,6 +263,16 @@ impl TokenStore for MemoryStore {
     fn as_memory_store(&self) -> Option<&MemoryStore> {
         Some(self)
     }
+}
+
+/// `record` packed for the table, or an error for one too long to hold.
+fn packed(record: &AuthorizerRecord) -> Result<PackedRecord, StoreError> {
+    PackedRecord::pack(record).ok_or_else(|| {
+        StoreError::corrupt(
+            "memory",
+            "refused a record whose appid or refresh token is longer than 4 GiB",
+        )
+    })
 }
 
 /// `now + ttl`, saturating far in the future instead of overflowing for huge TTLs.

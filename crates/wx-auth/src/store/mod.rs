@@ -15,6 +15,7 @@
 
 mod encoding;
 mod memory;
+mod packed_record;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod record_table;

@@ -3,17 +3,16 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::AuthorizerRecord;
+use super::packed_record::PackedRecord;
 
-/// Records by `authorizer_appid`, shared so that readers hold one in place instead of a copy.
+/// Packed records by appid.
 #[derive(Default)]
 pub(super) struct RecordTable {
     hasher: RandomState,
-    records: HashTable<Arc<AuthorizerRecord>>,
+    records: HashTable<PackedRecord>,
 }
 
 impl RecordTable {
@@ -22,26 +21,18 @@ impl RecordTable {
     }
 
     /// The record of `appid`.
-    pub(super) fn get(&self, appid: &str) -> Option<&Arc<AuthorizerRecord>> {
-        self.records.find(self.hash(appid), |r| r.authorizer_appid == appid)
-    }
-
-    /// The record of `appid`, to change in place. The change must keep its appid, which is
-    /// what the table finds it by.
-    pub(super) fn get_mut(&mut self, appid: &str) -> Option<&mut Arc<AuthorizerRecord>> {
-        let hash = self.hash(appid);
-        self.records.find_mut(hash, |r| r.authorizer_appid == appid)
+    pub(super) fn get(&self, appid: &str) -> Option<&PackedRecord> {
+        self.records.find(self.hash(appid), |r| r.is_of(appid))
     }
 
     /// Stores `record`, replacing the one with the same appid.
-    pub(super) fn insert(&mut self, record: Arc<AuthorizerRecord>) {
+    pub(super) fn insert(&mut self, record: PackedRecord) {
         let hasher = &self.hasher;
-        let hash = hasher.hash_one(record.authorizer_appid.as_str());
-        match self.records.entry(
-            hash,
-            |r| r.authorizer_appid == record.authorizer_appid,
-            |r| hasher.hash_one(r.authorizer_appid.as_str()),
-        ) {
+        let hash = hasher.hash_one(record.appid());
+        match self
+            .records
+            .entry(hash, |r| r.is_of(record.appid()), |r| hasher.hash_one(r.appid()))
+        {
             hashbrown::hash_table::Entry::Occupied(mut held) => *held.get_mut() = record,
             hashbrown::hash_table::Entry::Vacant(slot) => {
                 slot.insert(record);
@@ -56,7 +47,7 @@ impl RecordTable {
 
     /// Every appid held, in no particular order.
     pub(super) fn appids(&self) -> impl Iterator<Item = &str> {
-        self.records.iter().map(|r| r.authorizer_appid.as_str())
+        self.records.iter().map(PackedRecord::appid)
     }
 }
 
@@ -65,9 +56,16 @@ mod tests {
     use secrecy::{ExposeSecret, SecretString};
 
     use super::*;
+    use crate::store::AuthorizerRecord;
 
-    fn record(appid: &str, refresh: &str) -> Arc<AuthorizerRecord> {
-        Arc::new(AuthorizerRecord::new(appid, SecretString::from(refresh), None))
+    fn record(appid: &str, refresh: &str) -> PackedRecord {
+        PackedRecord::pack(&AuthorizerRecord::new(appid, SecretString::from(refresh), None)).expect("packs")
+    }
+
+    fn refresh_of(table: &RecordTable, appid: &str) -> Option<String> {
+        table
+            .get(appid)
+            .map(|r| r.unpack().refresh_token.expose_secret().to_owned())
     }
 
     #[test]
@@ -78,34 +76,13 @@ mod tests {
         }
         table.insert(record("wx0500", "second"));
         assert_eq!(table.len(), 1_000);
-        assert_eq!(
-            table
-                .get("wx0500")
-                .map(|r| r.refresh_token.expose_secret().to_owned())
-                .as_deref(),
-            Some("second")
-        );
-        assert_eq!(table.get("wx0999").map(|r| r.authorizer_appid.as_str()), Some("wx0999"));
+        assert_eq!(refresh_of(&table, "wx0500").as_deref(), Some("second"));
+        assert_eq!(refresh_of(&table, "wx0499").as_deref(), Some("first"));
+        assert_eq!(table.get("wx0999").map(PackedRecord::appid), Some("wx0999"));
         assert!(table.get("wx1000").is_none());
         let mut appids: Vec<&str> = table.appids().collect();
         appids.sort_unstable();
         assert_eq!(appids.len(), 1_000);
         assert_eq!(appids[0], "wx0000");
-    }
-
-    #[test]
-    fn a_record_changed_in_place_is_still_found() {
-        let mut table = RecordTable::default();
-        table.insert(record("wxa", "old"));
-        let held = table.get_mut("wxa").expect("held");
-        Arc::make_mut(held).refresh_token = SecretString::from("new");
-        assert_eq!(
-            table
-                .get("wxa")
-                .map(|r| r.refresh_token.expose_secret().to_owned())
-                .as_deref(),
-            Some("new")
-        );
-        assert!(table.get_mut("wxb").is_none());
     }
 }
