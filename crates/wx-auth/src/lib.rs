@@ -88,6 +88,7 @@ mod packed_time;
 pub mod push;
 mod refresher;
 mod rid;
+mod short_text;
 mod source;
 pub mod store;
 mod token;

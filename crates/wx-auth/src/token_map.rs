@@ -12,8 +12,9 @@
 //!   nobody asks for again.
 //! - **Bounded without a scan** (when given a bound): a shard at its bound evicts, among a few entries sampled at
 //!   random, the one closest to expiry (an expired one first).
-//! - **Compact keys**: an entry keeps its appid and a shared handle to its namespace (the
-//!   component appid, the same for nearly every entry); the kind is the partition's.
+//! - **Compact keys**: an entry keeps its appid (in place when short, as appids are) and a
+//!   shared handle to its namespace (the component appid, the same for nearly every entry);
+//!   the kind is the partition's.
 
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
@@ -24,6 +25,7 @@ use std::time::SystemTime;
 use indexmap::{Equivalent, IndexMap};
 use rand::Rng;
 
+use crate::short_text::ShortText;
 use crate::store::{TokenKey, TokenKind};
 use crate::token::AccessToken;
 
@@ -43,7 +45,7 @@ const EVICTION_SAMPLES: usize = 5;
 #[derive(Debug, PartialEq, Eq)]
 struct HeldKey {
     namespace: Arc<str>,
-    appid: Box<str>,
+    appid: ShortText,
 }
 
 impl Hash for HeldKey {
@@ -70,14 +72,14 @@ impl<'a> KeyRef<'a> {
     fn of_held(key: &'a HeldKey) -> Self {
         Self {
             namespace: &key.namespace,
-            appid: &key.appid,
+            appid: key.appid.as_str(),
         }
     }
 }
 
 impl Equivalent<HeldKey> for KeyRef<'_> {
     fn equivalent(&self, key: &HeldKey) -> bool {
-        *self.namespace == *key.namespace && *self.appid == *key.appid
+        self.appid.as_bytes() == key.appid.as_bytes() && *self.namespace == *key.namespace
     }
 }
 
@@ -213,7 +215,7 @@ impl TokenMap {
         }
         let held = HeldKey {
             namespace: self.namespace(key.namespace()),
-            appid: key.appid().into(),
+            appid: ShortText::new(key.appid()),
         };
         shard.tokens.insert(held, token.clone());
     }
