@@ -30,8 +30,8 @@ pub struct CacheSettings {
     /// Most tokens of each kind kept in the in-process L1 (authorizer tokens, tickets and the
     /// component token are bounded separately, so one kind never evicts another). Default
     /// 200 000. Tokens also leave the L1 when they expire, so it holds at most the tokens used
-    /// within one lifetime (two hours); a full L1 costs about 400 bytes per token with WeChat's
-    /// 157-character tokens (about 80 MiB at the default bound). A lookup costs the same at any
+    /// within one lifetime (two hours); a full L1 costs about 350 bytes per token with WeChat's
+    /// 157-character tokens (about 67 MiB at the default bound). A lookup costs the same at any
     /// size (no step visits every entry).
     pub l1_capacity: usize,
     /// Refresh, or only read what a refresher wrote.
