@@ -17,11 +17,11 @@
 //!   the kind is the partition's.
 
 use std::collections::HashSet;
-use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
+use foldhash::fast::RandomState;
 use indexmap::{Equivalent, IndexMap};
 use rand::Rng;
 
@@ -159,7 +159,7 @@ impl TokenMap {
             .map(|_| (0..shards).map(|_| Mutex::new(Shard::default())).collect())
             .collect();
         Self {
-            hasher: RandomState::new(),
+            hasher: RandomState::default(),
             namespaces: Mutex::default(),
             partitions,
             per_shard,

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
+use foldhash::fast::RandomState;
 use secrecy::SecretString;
 
 use super::packed_record::PackedRecord;
@@ -43,9 +44,9 @@ struct State {
     /// is kept once, not once per authorizer, and an authorizer's appid only in its record.
     /// Records are packed (one allocation each), and a component over this store reads one in
     /// place instead of mirroring a copy of its own.
-    authorizers: HashMap<String, RecordTable>,
-    tickets: HashMap<String, VerifyTicket>,
-    locks: HashMap<TokenKey, (String, Instant)>,
+    authorizers: HashMap<String, RecordTable, RandomState>,
+    tickets: HashMap<String, VerifyTicket, RandomState>,
+    locks: HashMap<TokenKey, (String, Instant), RandomState>,
 }
 
 impl State {

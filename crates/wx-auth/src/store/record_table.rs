@@ -1,9 +1,9 @@
 //! [`RecordTable`]: one component's authorizer records in memory, each found by the appid it
 //! holds — the table keeps no second copy of the appid as a key.
 
-use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
+use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
 use super::packed_record::PackedRecord;

@@ -29,6 +29,9 @@ use crate::token::AccessToken;
 use crate::token_map::TokenMap;
 
 type Outcome = Option<Result<AccessToken, AuthError>>;
+/// The loads under way, by key (keys are hashed with a fast seeded hasher: this map is on
+/// every refresh's path).
+type Flights = HashMap<TokenKey, watch::Receiver<Outcome>, foldhash::fast::RandomState>;
 
 /// The caching engine behind every token source, public for credentials of the same shape
 /// (e.g. the `wx_card` ticket): an in-process L1 in front of a [`TokenStore`], one load per
@@ -45,7 +48,7 @@ struct Inner {
     /// The in-process layer; `None` when the store is a [`MemoryStore`](crate::MemoryStore),
     /// whose own map is read instead (one copy of each token).
     l1: Option<TokenMap>,
-    flights: Mutex<HashMap<TokenKey, watch::Receiver<Outcome>>>,
+    flights: Mutex<Flights>,
 }
 
 impl std::fmt::Debug for TokenCache {
@@ -88,12 +91,12 @@ impl TokenCache {
                 store,
                 l1,
                 settings,
-                flights: Mutex::new(HashMap::new()),
+                flights: Mutex::default(),
             }),
         }
     }
 
-    fn flights(&self) -> MutexGuard<'_, HashMap<TokenKey, watch::Receiver<Outcome>>> {
+    fn flights(&self) -> MutexGuard<'_, Flights> {
         // Every critical section is a single map operation: a poisoned map is still consistent.
         self.inner.flights.lock().unwrap_or_else(PoisonError::into_inner)
     }
