@@ -397,8 +397,8 @@ impl Component {
     }
 
     pub(crate) fn authorizer_token_key(&self, authorizer_appid: &str) -> TokenKey {
-        TokenKey::new(
-            self.component_appid(),
+        TokenKey::in_namespace_of(
+            &self.inner.component_key,
             authorizer_appid,
             TokenKind::AuthorizerAccessToken,
         )

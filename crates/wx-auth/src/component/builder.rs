@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::MsgCrypt;
 use crate::error::AuthError;
-use crate::store::{MemoryStore, TokenStore};
+use crate::store::{MemoryStore, TokenKey, TokenKind, TokenStore};
 use crate::token_cache::{CacheSettings, TokenCache};
 use crate::transport::{Transport, TransportSettings};
 
@@ -103,6 +103,11 @@ impl ComponentBuilder {
         }
         Ok(Component {
             inner: Arc::new(Inner {
+                component_key: TokenKey::new(
+                    self.config.component_appid.as_str(),
+                    self.config.component_appid.as_str(),
+                    TokenKind::ComponentAccessToken,
+                ),
                 config: self.config,
                 transport,
                 cache: TokenCache::new(store, cache),

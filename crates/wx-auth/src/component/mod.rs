@@ -26,7 +26,7 @@ pub use record_store::Durability;
 
 use crate::AuthorizerTokens;
 use crate::error::AuthError;
-use crate::store::{TokenKey, TokenKind, TokenStore};
+use crate::store::{TokenKey, TokenStore};
 use crate::token::AccessToken;
 use crate::token_cache::TokenCache;
 use crate::transport::{ApiCall, Caller, Credential, Transport};
@@ -68,6 +68,8 @@ pub struct Component {
 
 struct Inner {
     config: ComponentConfig,
+    /// The component token's key; authorizer keys share its namespace.
+    component_key: TokenKey,
     transport: Transport,
     cache: TokenCache,
     durable: Arc<dyn TokenStore>,
@@ -104,8 +106,7 @@ impl Component {
     }
 
     fn component_token_key(&self) -> TokenKey {
-        let appid = self.component_appid();
-        TokenKey::new(appid, appid, TokenKind::ComponentAccessToken)
+        self.inner.component_key.clone()
     }
 
     /// A valid `component_access_token`, fetched with the stored verify ticket and cached until

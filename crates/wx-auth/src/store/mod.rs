@@ -23,6 +23,7 @@ mod record_table;
 mod redis;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -67,10 +68,12 @@ impl TokenKind {
 
 /// The key of one cached credential: whose namespace (the component appid, or `direct` for
 /// self-built accounts), which account, and what kind.
+///
+/// Cheap to clone: the namespace and the appid are shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TokenKey {
-    namespace: String,
-    appid: String,
+    namespace: Arc<str>,
+    appid: Arc<str>,
     kind: TokenKind,
 }
 
@@ -81,7 +84,17 @@ impl TokenKey {
     /// A key for `kind` of `appid` within `namespace`.
     pub fn new(namespace: impl Into<String>, appid: impl Into<String>, kind: TokenKind) -> Self {
         Self {
-            namespace: namespace.into(),
+            namespace: namespace.into().into(),
+            appid: appid.into().into(),
+            kind,
+        }
+    }
+
+    /// A key for `kind` of `appid` in the namespace of `other`, sharing its copy of the
+    /// namespace.
+    pub(crate) fn in_namespace_of(other: &TokenKey, appid: &str, kind: TokenKind) -> Self {
+        Self {
+            namespace: other.namespace.clone(),
             appid: appid.into(),
             kind,
         }

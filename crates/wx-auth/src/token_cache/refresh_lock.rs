@@ -2,7 +2,6 @@
 //! runs, released on every exit path (an unwinding panic included), and the final token write
 //! fenced so that only the lock's current holder writes.
 
-use std::fmt::Write as _;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -104,9 +103,12 @@ impl Drop for HeldLock {
 
 /// A random lock owner, so only the holder can release the lock.
 fn lock_owner() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().fold(String::with_capacity(32), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    let mut owner = String::with_capacity(32);
+    for b in bytes {
+        owner.push(char::from(HEX[usize::from(b >> 4)]));
+        owner.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    owner
 }
