@@ -11,15 +11,16 @@
 //! from a minimal loopback server that answers `api_component_token` and `api_authorizer_token`
 //! with 157-character tokens, as WeChat issues. Prints the warm-up rate and the process's
 //! resident memory (`VmRSS` / `VmHWM` from `/proc/self/status`), everything included. The server
-//! runs in a child process, as WeChat would be elsewhere. With `WARM_SMAPS=1` it also lists the
+//! runs in a child process (one Tokio task per connection), as WeChat would be elsewhere. With
+//! `WARM_SMAPS=1` it also lists the
 //! memory regions above 4 MiB (`/proc/self/smaps`), to tell heap arenas from anything else.
 //!
 //! `warm_authorizers bare N` is the baseline: the same callers sending the same
 //! `api_authorizer_token` request `N` times with a bare reqwest client to the same server —
 //! the rate of the wire alone on this machine.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -45,18 +46,23 @@ fn token(prefix: &str) -> String {
     format!("{prefix}{}", "x".repeat(157 - prefix.len()))
 }
 
-fn serve(listener: &TcpListener) {
-    for stream in listener.incoming().flatten() {
-        std::thread::spawn(move || {
-            let _ = answer_all(stream);
+/// The loopback server: one task per connection (no thread per connection), answering each
+/// request as soon as its body has arrived.
+async fn serve(listener: TcpListener) {
+    listener.set_nonblocking(true).expect("non-blocking");
+    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+    while let Ok((stream, _)) = listener.accept().await {
+        tokio::spawn(async move {
+            let _ = answer_all(stream).await;
         });
     }
 }
 
-fn answer_all(stream: TcpStream) -> std::io::Result<()> {
+async fn answer_all(stream: tokio::net::TcpStream) -> std::io::Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
     stream.set_nodelay(true)?;
-    let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(stream);
+    let (reader, mut writer) = stream.into_split();
+    let mut reader = tokio::io::BufReader::new(reader);
     let component = format!(
         r#"{{"component_access_token":"{}","expires_in":7200}}"#,
         token("COMPONENT_")
@@ -65,22 +71,28 @@ fn answer_all(stream: TcpStream) -> std::io::Result<()> {
         r#"{{"authorizer_access_token":"{}","expires_in":7200}}"#,
         token("89_AUTHORIZER_")
     );
+    let answers = [component, authorizer].map(|body| {
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    });
     let mut line = String::new();
     let mut body = Vec::new();
     loop {
         line.clear();
-        if reader.read_line(&mut line)? == 0 {
+        if reader.read_line(&mut line).await? == 0 {
             return Ok(());
         }
         let answer = if line.contains("api_component_token") {
-            &component
+            &answers[0]
         } else {
-            &authorizer
+            &answers[1]
         };
         let mut length = 0usize;
         loop {
             line.clear();
-            if reader.read_line(&mut line)? == 0 {
+            if reader.read_line(&mut line).await? == 0 {
                 return Ok(());
             }
             let trimmed = line.trim_end();
@@ -94,12 +106,8 @@ fn answer_all(stream: TcpStream) -> std::io::Result<()> {
             }
         }
         body.resize(length, 0);
-        reader.read_exact(&mut body)?;
-        write!(
-            writer,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-            answer.len()
-        )?;
+        reader.read_exact(&mut body).await?;
+        writer.write_all(answer.as_bytes()).await?;
     }
 }
 
@@ -119,6 +127,8 @@ fn status(field: &str) -> String {
 fn spawn_server() -> (std::process::Child, String) {
     let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
         .arg("serve")
+        // The server runs on the default allocator whatever the measured process preloads.
+        .env_remove("LD_PRELOAD")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("server process");
@@ -136,7 +146,7 @@ async fn main() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         println!("http://{}", listener.local_addr().expect("addr"));
         std::io::stdout().flush().expect("flush");
-        serve(&listener);
+        serve(listener).await;
         return;
     }
     if arg.as_deref() == Some("bare") {
