@@ -12,8 +12,8 @@
 //! with 157-character tokens, as WeChat issues. Prints the warm-up rate and the process's
 //! resident memory (`VmRSS` / `VmHWM` from `/proc/self/status`), everything included. The server
 //! runs in a child process (one Tokio task per connection), as WeChat would be elsewhere. With
-//! `WARM_SMAPS=1` it also lists the
-//! memory regions above 4 MiB (`/proc/self/smaps`), to tell heap arenas from anything else.
+//! `WARM_SMAPS=1` it also lists the memory regions above 4 MiB (`/proc/self/smaps`), to tell
+//! heap arenas from anything else.
 //!
 //! `warm_authorizers bare N` is the baseline: the same callers sending the same
 //! `api_authorizer_token` request `N` times with a bare reqwest client to the same server —
