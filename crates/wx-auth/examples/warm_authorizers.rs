@@ -8,107 +8,36 @@
 //! Set-up as a platform would run it: a `Component` with the default settings over one
 //! `MemoryStore`, `N` authorizer records (realistic refresh tokens, permission sets), then every
 //! authorizer's token fetched through `AuthorizerTokens::access_token` by 64 concurrent callers
-//! from a minimal loopback server that answers `api_component_token` and `api_authorizer_token`
-//! with 157-character tokens, as WeChat issues. Prints the warm-up rate and the process's
-//! resident memory (`VmRSS` / `VmHWM` from `/proc/self/status`), everything included. The server
-//! runs in a child process (one Tokio task per connection), as WeChat would be elsewhere. With
+//! (`WARM_CALLERS` overrides) from a minimal loopback server that answers
+//! `api_component_token` and `api_authorizer_token` with 157-character tokens, as WeChat
+//! issues. Prints the warm-up rate and the process's resident memory (`VmRSS` / `VmHWM` from
+//! `/proc/self/status`), everything included. The server runs in a child process, as WeChat
+//! would be elsewhere, on the default allocator whatever this process preloads. With
 //! `WARM_SMAPS=1` it also lists the memory regions above 4 MiB (`/proc/self/smaps`), to tell
 //! heap arenas from anything else.
 //!
 //! `warm_authorizers bare N` is the baseline: the same callers sending the same
 //! `api_authorizer_token` request `N` times with a bare reqwest client to the same server —
-//! the rate of the wire alone on this machine.
+//! the rate of the wire alone on this machine. `benches/warm_up.rs` compares the two rates
+//! under criterion.
+
+#[path = "support/warm_harness.rs"]
+mod warm_harness;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
-use wx_auth::{AuthorizerRecord, Component, ComponentConfig, MemoryStore, SecretString, TokenSource, TokenStore};
+use wx_auth::TokenSource;
 
-const COMPONENT: &str = "wxcomponent0000001";
+use warm_harness::{appid, bare, component, records, routes, warm};
+
 /// Concurrent callers while warming (`WARM_CALLERS` overrides).
 fn callers() -> usize {
     std::env::var("WARM_CALLERS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(64)
-}
-
-/// The appid of authorizer number `i`.
-fn appid(i: usize) -> String {
-    format!("wx{i:016x}")
-}
-
-fn token(prefix: &str) -> String {
-    // WeChat's tokens are 157 characters.
-    format!("{prefix}{}", "x".repeat(157 - prefix.len()))
-}
-
-/// The loopback server: one task per connection (no thread per connection), answering each
-/// request as soon as its body has arrived.
-async fn serve(listener: TcpListener) {
-    listener.set_nonblocking(true).expect("non-blocking");
-    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-    while let Ok((stream, _)) = listener.accept().await {
-        tokio::spawn(async move {
-            let _ = answer_all(stream).await;
-        });
-    }
-}
-
-async fn answer_all(stream: tokio::net::TcpStream) -> std::io::Result<()> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-    stream.set_nodelay(true)?;
-    let (reader, mut writer) = stream.into_split();
-    let mut reader = tokio::io::BufReader::new(reader);
-    let component = format!(
-        r#"{{"component_access_token":"{}","expires_in":7200}}"#,
-        token("COMPONENT_")
-    );
-    let authorizer = format!(
-        r#"{{"authorizer_access_token":"{}","expires_in":7200}}"#,
-        token("89_AUTHORIZER_")
-    );
-    let answers = [component, authorizer].map(|body| {
-        format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        )
-    });
-    let mut line = String::new();
-    let mut body = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let answer = if line.contains("api_component_token") {
-            &answers[0]
-        } else {
-            &answers[1]
-        };
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).await? == 0 {
-                return Ok(());
-            }
-            let trimmed = line.trim_end();
-            if trimmed.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = trimmed.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        body.resize(length, 0);
-        reader.read_exact(&mut body).await?;
-        writer.write_all(answer.as_bytes()).await?;
-    }
 }
 
 fn status(field: &str) -> String {
@@ -139,79 +68,52 @@ fn spawn_server() -> (std::process::Child, String) {
     (child, base.trim().to_owned())
 }
 
-#[tokio::main]
-async fn main() {
+#[allow(clippy::cast_precision_loss)]
+fn rate(count: usize, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64()
+}
+
+fn main() {
     let arg = std::env::args().nth(1);
     if arg.as_deref() == Some("serve") {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         println!("http://{}", listener.local_addr().expect("addr"));
         std::io::stdout().flush().expect("flush");
-        serve(listener).await;
+        wx_loopback::serve(listener, routes(), 2);
         return;
     }
+    tokio::runtime::Runtime::new().expect("runtime").block_on(measure(arg));
+}
+
+async fn measure(arg: Option<String>) {
+    let (mut server, base) = spawn_server();
+    let callers = callers();
     if arg.as_deref() == Some("bare") {
         let count = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(100_000);
-        bare(count).await;
+        let elapsed = bare(&base, count, callers).await;
+        println!(
+            "bare reqwest: {count} token requests in {:.2} s: {:.0}/s ({callers} callers)",
+            elapsed.as_secs_f64(),
+            rate(count, elapsed)
+        );
+        let _ = server.kill();
         return;
     }
     let count: usize = arg.and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let (mut server, base) = spawn_server();
     println!("before set-up: VmRSS {}", status("VmRSS:"));
-
-    let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
-    // The program keeps no list of appids of its own (the records hold them, as a platform's
-    // would): each is formatted from its number when needed.
-    for i in 0..count {
-        let name = appid(i);
-        // A realistic refresh token and the permission sets of an invoicing merchant.
-        let refresh = SecretString::from(format!("refreshtoken@@@{name}{}", "r".repeat(25)));
-        let record = AuthorizerRecord::new(name, refresh, Some(vec![1, 2, 3, 4, 5, 8, 11, 26]));
-        store.put_authorizer(COMPONENT, &record).await.expect("record");
-    }
-    let component = Component::builder(ComponentConfig {
-        component_appid: COMPONENT.into(),
-        component_appsecret: SecretString::from("component-secret"),
-        token: SecretString::from("push-token"),
-        encoding_aes_key: SecretString::from("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
-    })
-    .store(store)
-    .api_base(&base)
-    .build()
-    .expect("component");
-    component.set_verify_ticket("ticket@@@verify").await.expect("ticket");
-    let tokens = Arc::new(component.authorizer_tokens());
+    let component = component(records(count).await, &base).await;
+    let tokens = component.authorizer_tokens();
     println!("{count} records stored: VmRSS {}", status("VmRSS:"));
 
-    let started = Instant::now();
-    let next = Arc::new(AtomicUsize::new(0));
-    let callers = callers();
-    let workers: Vec<_> = (0..callers)
-        .map(|_| {
-            let (tokens, next) = (tokens.clone(), next.clone());
-            tokio::spawn(async move {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
-                        return;
-                    }
-                    tokens.access_token(&appid(i)).await.expect("token");
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.expect("worker");
-    }
-    let elapsed = started.elapsed();
+    let elapsed = warm(&tokens, count, callers).await;
     // Every token is now cached: a second pass makes no request.
     for i in 0..count.min(1_000) {
         std::hint::black_box(tokens.access_token(&appid(i)).await.expect("cached"));
     }
-    #[allow(clippy::cast_precision_loss)]
-    let rate = count as f64 / elapsed.as_secs_f64();
     println!(
-        "warmed {count} authorizer tokens in {:.2} s: {rate:.0}/s ({callers} callers)",
-        elapsed.as_secs_f64()
+        "warmed {count} authorizer tokens in {:.2} s: {:.0}/s ({callers} callers)",
+        elapsed.as_secs_f64(),
+        rate(count, elapsed)
     );
     println!("all in: VmRSS {} (peak VmHWM {})", status("VmRSS:"), status("VmHWM:"));
     println!(
@@ -233,63 +135,5 @@ async fn main() {
             }
         }
     }
-    let _ = server.kill();
-}
-
-/// The baseline: `count` token requests by the same number of callers through one bare
-/// reqwest client (no redirects, a pre-built URL and body), parsing the answer's token.
-async fn bare(count: usize) {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        authorizer_access_token: String,
-    }
-    let (mut server, base) = spawn_server();
-    let client = wx_auth::reqwest::Client::builder()
-        .redirect(wx_auth::reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let url = wx_auth::reqwest::Url::parse(&format!(
-        "{base}/cgi-bin/component/api_authorizer_token?component_access_token={}",
-        token("COMPONENT_")
-    ))
-    .expect("url");
-    let started = Instant::now();
-    let next = Arc::new(AtomicUsize::new(0));
-    let callers = callers();
-    let workers: Vec<_> = (0..callers)
-        .map(|_| {
-            let (client, url, next) = (client.clone(), url.clone(), next.clone());
-            tokio::spawn(async move {
-                while next.fetch_add(1, Ordering::Relaxed) < count {
-                    let body = format!(
-                        r#"{{"component_appid":"{COMPONENT}","authorizer_appid":"wx{:016x}","authorizer_refresh_token":"refreshtoken@@@{}"}}"#,
-                        0, "r".repeat(25)
-                    );
-                    let bytes = client
-                        .post(url.clone())
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .expect("answer")
-                        .bytes()
-                        .await
-                        .expect("body");
-                    let answer: Answer = serde_json::from_slice(&bytes).expect("token answer");
-                    std::hint::black_box(answer.authorizer_access_token);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.expect("worker");
-    }
-    let elapsed = started.elapsed();
-    #[allow(clippy::cast_precision_loss)]
-    let rate = count as f64 / elapsed.as_secs_f64();
-    println!(
-        "bare reqwest: {count} token requests in {:.2} s: {rate:.0}/s ({callers} callers)",
-        elapsed.as_secs_f64()
-    );
     let _ = server.kill();
 }

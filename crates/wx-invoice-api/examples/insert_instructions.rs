@@ -37,7 +37,7 @@ fn main() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         println!("http://{}", listener.local_addr().expect("addr"));
         std::io::stdout().flush().expect("flush");
-        serve(&listener);
+        serve(listener);
         return;
     }
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);

@@ -2,8 +2,7 @@
 //! 20-item insert request, the SDK client on the third-party token path with a warm cache, and
 //! the bare reqwest baseline posting the same request.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,48 +20,13 @@ pub const MERCHANT: &str = "wxmerchant00000001";
 pub const ANSWER: &[u8] =
     br#"{"errcode":0,"errmsg":"ok","code":"527682713497","openid":"oPLATFORMUSER0000000000000001"}"#;
 
-/// Answers every HTTP/1.1 request on every connection with [`ANSWER`], keeping connections open.
-pub fn serve(listener: &TcpListener) {
-    for stream in listener.incoming().flatten() {
-        std::thread::spawn(move || {
-            let _ = answer_all(stream);
-        });
-    }
+/// Serves [`ANSWER`] to every request on `listener`, until the process exits.
+pub fn serve(listener: TcpListener) {
+    wx_loopback::serve(listener, routes(), 1);
 }
 
-fn answer_all(stream: TcpStream) -> std::io::Result<()> {
-    stream.set_nodelay(true)?;
-    let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(stream);
-    let head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        ANSWER.len()
-    );
-    let mut response = head.into_bytes();
-    response.extend_from_slice(ANSWER);
-    let mut line = String::new();
-    let mut body = Vec::new();
-    loop {
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            let trimmed = line.trim_end();
-            if trimmed.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = trimmed.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        body.resize(length, 0);
-        reader.read_exact(&mut body)?;
-        writer.write_all(&response)?;
-    }
+fn routes() -> wx_loopback::Routes {
+    wx_loopback::Routes::new(std::str::from_utf8(ANSWER).expect("the answer is UTF-8"))
 }
 
 pub fn request(order: usize) -> InsertInvoiceRequest {
@@ -108,12 +72,9 @@ pub async fn sdk_client(base: &str) -> InvoiceClient {
     InvoiceClient::builder(tokens).api_base(base).build().expect("client")
 }
 
-/// A loopback server on its own threads; returns its base URL.
+/// A loopback server on a thread of its own; returns its base URL.
 pub fn spawn_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    std::thread::spawn(move || serve(&listener));
-    base
+    wx_loopback::spawn(routes(), 1)
 }
 
 /// The baseline: `request` serialised by serde_json and posted with a bare reqwest client.
