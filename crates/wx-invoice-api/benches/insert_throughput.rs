@@ -23,6 +23,12 @@ fn insert_throughput(c: &mut Criterion) {
     let server_url = spawn_server();
     let sdk = runtime.block_on(sdk_client(&server_url));
     let baseline = reqwest::Client::new();
+    // The same bare client with the total timeout the SDK's own client applies by default
+    // (one timer per request), to tell that cost from the rest.
+    let timed = reqwest::Client::builder()
+        .timeout(wx_auth::transport::TransportSettings::default().timeout)
+        .build()
+        .expect("client");
     let url: Arc<str> = bare_url(&server_url).into();
     let requests: Arc<Vec<_>> = Arc::new((0..64).map(request).collect());
 
@@ -52,23 +58,25 @@ fn insert_throughput(c: &mut Criterion) {
                 }
             });
         });
-        group.bench_with_input(BenchmarkId::new("bare_reqwest", callers), &callers, |b, &callers| {
-            b.to_async(&runtime).iter_custom(|iters| {
-                let (baseline, url, requests) = (baseline.clone(), url.clone(), requests.clone());
-                async move {
-                    let started = Instant::now();
-                    for _ in 0..iters {
-                        let mut batch = tokio::task::JoinSet::new();
-                        for i in 0..callers {
-                            let (baseline, url, requests) = (baseline.clone(), url.clone(), requests.clone());
-                            batch.spawn(async move { bare_insert(&baseline, &url, &requests[i]).await });
+        for (name, client) in [("bare_reqwest", &baseline), ("bare_reqwest_with_timeout", &timed)] {
+            group.bench_with_input(BenchmarkId::new(name, callers), &callers, |b, &callers| {
+                b.to_async(&runtime).iter_custom(|iters| {
+                    let (baseline, url, requests) = (client.clone(), url.clone(), requests.clone());
+                    async move {
+                        let started = Instant::now();
+                        for _ in 0..iters {
+                            let mut batch = tokio::task::JoinSet::new();
+                            for i in 0..callers {
+                                let (baseline, url, requests) = (baseline.clone(), url.clone(), requests.clone());
+                                batch.spawn(async move { bare_insert(&baseline, &url, &requests[i]).await });
+                            }
+                            while batch.join_next().await.is_some() {}
                         }
-                        while batch.join_next().await.is_some() {}
+                        started.elapsed()
                     }
-                    started.elapsed()
-                }
+                });
             });
-        });
+        }
     }
     group.finish();
 }
