@@ -16,8 +16,8 @@ const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// A WeChat credential (an `access_token`, `component_access_token`, `authorizer_access_token`
 /// or a `wx_card` ticket) together with when it was issued and when it expires.
 ///
-/// The value is held in a [`SecretString`]: `Debug` prints a placeholder, and the only way to
-/// read it is [`AccessToken::expose_secret`], which the transport calls when it builds a request.
+/// The value is private: `Debug` prints a placeholder, and the only way to read it is
+/// [`AccessToken::expose_secret`], which the transport calls when it builds a request.
 ///
 /// Two tokens are equal when their values are equal; the times are not compared. That is what
 /// compare-and-delete needs: "drop the cached token only if it is still the one WeChat rejected".
