@@ -68,6 +68,8 @@ pub struct OfficialAccountTokens {
 
 struct Inner {
     accounts: HashMap<String, SecretString>,
+    /// [`DIRECT_NAMESPACE`], shared by every key of these tokens.
+    namespace: Arc<str>,
     transport: Transport,
     cache: TokenCache,
     force_next: Mutex<HashSet<String>>,
@@ -140,6 +142,7 @@ impl OfficialAccountTokensBuilder {
         Ok(OfficialAccountTokens {
             inner: Arc::new(Inner {
                 accounts: self.accounts,
+                namespace: DIRECT_NAMESPACE.into(),
                 transport: Transport::new(self.transport)?,
                 cache: TokenCache::new(store, cache),
                 force_next: Mutex::new(HashSet::new()),
@@ -159,8 +162,8 @@ impl OfficialAccountTokens {
         }
     }
 
-    fn key(appid: &str) -> TokenKey {
-        TokenKey::new(DIRECT_NAMESPACE, appid, TokenKind::AccessToken)
+    fn key(&self, appid: &str) -> TokenKey {
+        TokenKey::in_namespace(&self.inner.namespace, appid, TokenKind::AccessToken)
     }
 
     async fn fetch(&self, appid: &str, secret: &SecretString) -> Result<AccessToken, AuthError> {
@@ -207,7 +210,7 @@ impl TokenSource for OfficialAccountTokens {
         self.inner
             .cache
             .get(
-                &Self::key(appid),
+                &self.key(appid),
                 move || async move { this.fetch(&account, &secret).await },
             )
             .await
@@ -219,6 +222,6 @@ impl TokenSource for OfficialAccountTokens {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(appid.to_owned());
-        self.inner.cache.invalidate(&Self::key(appid), rejected).await
+        self.inner.cache.invalidate(&self.key(appid), rejected).await
     }
 }

@@ -123,7 +123,8 @@ pub struct WecomTokens {
 
 struct Inner {
     corps: HashMap<String, SecretString>,
-    namespace: String,
+    /// Shared by every key of these tokens.
+    namespace: Arc<str>,
     transport: Transport,
     cache: TokenCache,
 }
@@ -208,7 +209,7 @@ impl WecomTokensBuilder {
         Ok(WecomTokens {
             inner: Arc::new(Inner {
                 corps: self.corps,
-                namespace: self.namespace,
+                namespace: self.namespace.into(),
                 transport: Transport::new(self.transport)?,
                 cache: TokenCache::new(store, cache),
             }),
@@ -231,7 +232,7 @@ impl WecomTokens {
     }
 
     fn key(&self, corpid: &str) -> TokenKey {
-        TokenKey::new(self.inner.namespace.as_str(), corpid, TokenKind::AccessToken)
+        TokenKey::in_namespace(&self.inner.namespace, corpid, TokenKind::AccessToken)
     }
 
     async fn fetch(&self, corpid: &str, secret: &SecretString) -> Result<AccessToken, AuthError> {

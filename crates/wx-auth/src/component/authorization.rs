@@ -397,8 +397,8 @@ impl Component {
     }
 
     pub(crate) fn authorizer_token_key(&self, authorizer_appid: &str) -> TokenKey {
-        TokenKey::in_namespace_of(
-            &self.inner.component_key,
+        TokenKey::in_namespace(
+            self.inner.component_key.shared_namespace(),
             authorizer_appid,
             TokenKind::AuthorizerAccessToken,
         )

@@ -90,14 +90,19 @@ impl TokenKey {
         }
     }
 
-    /// A key for `kind` of `appid` in the namespace of `other`, sharing its copy of the
-    /// namespace.
-    pub(crate) fn in_namespace_of(other: &TokenKey, appid: &str, kind: TokenKind) -> Self {
+    /// A key for `kind` of `appid` in `namespace`, sharing that copy of the namespace (one
+    /// allocation, for the appid).
+    pub(crate) fn in_namespace(namespace: &Arc<str>, appid: &str, kind: TokenKind) -> Self {
         Self {
-            namespace: other.namespace.clone(),
+            namespace: namespace.clone(),
             appid: appid.into(),
             kind,
         }
+    }
+
+    /// The namespace, as this key shares it.
+    pub(crate) fn shared_namespace(&self) -> &Arc<str> {
+        &self.namespace
     }
 
     /// The namespace: a component appid, or [`DIRECT_NAMESPACE`].
