@@ -17,8 +17,8 @@ use wx_invoice_types::{BillingCode, BillingNo, Fen, InsertInvoiceRequest, Invoic
 pub const COMPONENT: &str = "wxcomponent0000001";
 pub const PLATFORM: &str = "wxplatform00000001";
 pub const MERCHANT: &str = "wxmerchant00000001";
-pub const ANSWER: &[u8] =
-    br#"{"errcode":0,"errmsg":"ok","code":"527682713497","openid":"oPLATFORMUSER0000000000000001"}"#;
+pub const ANSWER: &str =
+    r#"{"errcode":0,"errmsg":"ok","code":"527682713497","openid":"oPLATFORMUSER0000000000000001"}"#;
 
 /// Serves [`ANSWER`] to every request on `listener`, until the process exits.
 pub fn serve(listener: TcpListener) {
@@ -26,7 +26,7 @@ pub fn serve(listener: TcpListener) {
 }
 
 fn routes() -> wx_loopback::Routes {
-    wx_loopback::Routes::new(std::str::from_utf8(ANSWER).expect("the answer is UTF-8"))
+    wx_loopback::Routes::new(ANSWER)
 }
 
 pub fn request(order: usize) -> InsertInvoiceRequest {
